@@ -1,0 +1,17 @@
+"""Test-wide setup shared by every tier."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Kernels started by the notebook and grading tiers inherit this environment: the grader-only
+# package `bpkit_grader` lives at the repository root and is not installed with bpkit.
+_paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Plots render off-screen in tests.
+os.environ.setdefault("MPLBACKEND", "Agg")
