@@ -1,0 +1,303 @@
+"""The building blocks of every notebook check, with messages that name the likely mistake.
+
+A per-notebook checks module (``bpkit/checks/nbNN.py``) runs a student's function on several
+named, seeded cases and compares the results with bpkit's own reference implementation::
+
+    def sigmoid(student_fn):
+        guard()
+        z = np.linspace(-5, 5, 11)
+        got = call(student_fn, z, what="sigmoid(z)")
+        expect_close("sigmoid(z) on 11 points in [-5, 5]", got, F.sigmoid(z),
+                     mistakes={"the wrong sign": F.sigmoid(-z)})
+        passed("sigmoid")
+
+On failure a :class:`CheckError` is raised whose text is what the student reads, e.g.
+``dW looks like a missing 1/n. Divide by the batch size n.``
+
+Everything numeric here goes through functions captured when this module is imported and through
+ndarray methods (which cannot be monkeypatched), and :func:`guard` refuses to run when numpy,
+builtins or bpkit were patched (see ``_tamper``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from bpkit.checks._tamper import tampering
+
+_type = object.__class__
+_asarray = np.asarray
+_array = np.array
+_absolute = np.absolute
+_isfinite = np.isfinite
+_isnan = np.isnan
+_ndarray = np.ndarray
+_generic = np.generic
+_unravel = np.unravel_index
+_print = print
+_NUMBER_TYPES = (_type(0), _type(0.0), _type(True))
+
+# Standard mistake labels; tests assert these substrings, so keep the wording.
+TRANSPOSED_W = "a transposed W"
+MISSING_1_OVER_N = "a missing 1/n"
+WRONG_SIGN = "the wrong sign"
+MISSING_ACTIVATION_DERIVATIVE = "a missing f'(z) (activation derivative)"
+KEEP_DROP_SWAPPED = "keep and drop probabilities swapped"
+SHAPE_MISMATCH = "a shape mismatch"
+
+
+class CheckError(AssertionError):
+    """A failed check. ``str(error)`` is the message the student reads."""
+
+
+def guard() -> None:
+    """Raise CheckError if numpy, builtins or bpkit (including these checks) were monkeypatched."""
+    problem = tampering()
+    if problem:
+        raise CheckError(problem)
+
+
+def expect(cond: bool, message: str) -> None:
+    """Raise CheckError(message) unless cond is true."""
+    if not cond:
+        raise CheckError(message)
+
+
+def passed(what: str) -> None:
+    """Print a one-line success message (to stdout, never stderr)."""
+    _print(f"\u2714 {what}: all checks passed.")
+
+
+def _shape_text(shape: tuple[int | None, ...]) -> str:
+    inner = ", ".join("any" if s is None else str(s) for s in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def _describe_type(got: object) -> str:
+    kind = _type(got)
+    if kind in (_type(()), _type([])):
+        return f"a {kind.__name__} of {len(got)} items"
+    return f"a {kind.__module__ + '.' if kind.__module__ != 'builtins' else ''}{kind.__name__}"
+
+
+def _missing_return(what: str) -> CheckError:
+    return CheckError(
+        f"{what} returned None. Did you forget to `return` the result at the end of your function?"
+    )
+
+
+def _as_numbers(what: str, got: object, expected_shape: tuple[int, ...]) -> np.ndarray:
+    """Turn `got` into a float/int/bool ndarray or raise a CheckError naming its type."""
+    if got is None:
+        raise _missing_return(what)
+    want = "a number" if expected_shape == () else f"a numpy array of shape {expected_shape}"
+    ok_kind = isinstance(got, _ndarray | _generic) or _type(got) in _NUMBER_TYPES
+    if not ok_kind and _type(got) not in (_type(()), _type([])):
+        raise CheckError(f"{what} should be {want}, but it is {_describe_type(got)}.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = _asarray(got)
+    except (ValueError, TypeError):
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf":
+        raise CheckError(f"{what} should be {want}, but it is {_describe_type(got)}.")
+    return arr
+
+
+def _shape_ok(shape: tuple[int, ...], wanted: tuple[int | None, ...]) -> bool:
+    if len(shape) != len(wanted):
+        return False
+    return all(w is None or s == w for s, w in zip(shape, wanted, strict=True))
+
+
+def _shape_message(what: str, shape: tuple[int, ...], wanted: tuple[int | None, ...]) -> str:
+    msg = (
+        f"{what} has shape {_shape_text(shape)} but should have shape {_shape_text(wanted)}"
+        f" \u2014 {SHAPE_MISMATCH}; "
+    )
+    if len(shape) == 2 and len(wanted) == 2 and _shape_ok(shape[::-1], wanted):
+        msg += f"the two axes are swapped, which usually means {TRANSPOSED_W} or a missing .T."
+    elif len(shape) != len(wanted):
+        msg += (
+            f"it has {len(shape)} axes instead of {len(wanted)} (check keepdims, np.sum's axis, "
+            "or an extra/missing reshape)."
+        )
+    else:
+        msg += "check which axis you summed or multiplied over (rows are examples)."
+    return msg
+
+
+def expect_shape(what: str, got: Any, shape: tuple[int | None, ...], hint: str = "") -> None:
+    """Check `got.shape == shape` (None in `shape` matches any length).
+
+    got: an array (or anything numpy can turn into one); shape: the wanted shape.
+    """
+    if got is None:
+        raise _missing_return(what)
+    actual = tuple(got.shape) if isinstance(got, _ndarray | _generic) else None
+    if actual is None:
+        actual = _as_numbers(what, got, tuple(0 if s is None else s for s in shape)).shape
+    if not _shape_ok(actual, tuple(shape)):
+        raise CheckError((_shape_message(what, actual, tuple(shape)) + " " + hint).strip())
+
+
+def _close(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
+    """Elementwise |got - expected| <= atol + rtol * |expected|, NaNs equal where both are NaN."""
+    if got.shape != expected.shape:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = got.astype(np.float64)
+        e = expected.astype(np.float64)
+        same_nan = _isnan(g) & _isnan(e)
+        same_inf = (g == e) & ~_isfinite(e)
+        ok = _absolute(g - e) <= atol + rtol * _absolute(e)
+    return bool((ok | same_nan | same_inf).all())
+
+
+def _first_bad(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        err = _absolute(got.astype(np.float64) - expected.astype(np.float64))
+        bad = ~(err <= atol + rtol * _absolute(expected.astype(np.float64)))
+    flat = int(bad.ravel().argmax())
+    if got.ndim == 0:
+        return f"got {got.item():.6g}, expected {expected.item():.6g}"
+    index = tuple(int(i) for i in _unravel(flat, got.shape))
+    n_bad = int(bad.sum())
+    return (
+        f"{n_bad} of {got.size} entries differ; first at index {index}: "
+        f"got {got[index]:.6g}, expected {expected[index]:.6g}"
+    )
+
+
+def _auto_diagnosis(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
+    """Name a sign flip or a constant factor when no listed mistake matched."""
+    if _close(-got, expected, rtol, atol):
+        return f" It looks like {WRONG_SIGN}: every entry has the opposite sign."
+    e = expected.astype(np.float64).ravel()
+    g = got.astype(np.float64).ravel()
+    big = _absolute(e) > 1e-12
+    if big.sum() >= 1 and (_absolute(g) > 1e-12).sum() == big.sum():
+        ratio = g[big][0] / e[big][0]
+        if abs(ratio - 1) > 1e-6 and _close(got, expected * ratio, 1e-6, atol):
+            return (
+                f" Every entry is {ratio:.4g} times the expected value: a constant factor is "
+                "off (a missing or extra 1/n, 1/2 or batch-size factor?)."
+            )
+    return ""
+
+
+def expect_close(
+    what: str,
+    got: Any,
+    expected: Any,
+    *,
+    mistakes: Mapping[str, Any] | None = None,
+    rtol: float = 1e-7,
+    atol: float = 1e-9,
+    hint: str = "",
+) -> None:
+    """Check that `got` matches `expected` in shape and value, and name the mistake if not.
+
+    got: the student's result (array or number); expected: bpkit's reference of the same shape.
+    mistakes: {label: array} of what common wrong answers produce on the same inputs. If `got`
+    matches one of them, the message reads "<what> looks like <label>. <hint>".
+    """
+    expected_arr = _asarray(expected)
+    got_arr = _as_numbers(what, got, expected_arr.shape)
+    hint = (" " + hint) if hint else ""
+    mistakes = dict(mistakes or {})
+    if not _shape_ok(got_arr.shape, expected_arr.shape):
+        message = _shape_message(what, got_arr.shape, expected_arr.shape)
+        for label, wrong in mistakes.items():
+            wrong_arr = _asarray(wrong)
+            if wrong_arr.shape == got_arr.shape and _close(got_arr, wrong_arr, rtol, atol):
+                message += f" It looks like {label}."
+                break
+        raise CheckError(message + hint)
+    if _close(got_arr, expected_arr, rtol, atol):
+        return
+    for label, wrong in mistakes.items():
+        if _close(got_arr, _asarray(wrong), rtol, atol):
+            raise CheckError(f"{what} looks like {label}.{hint}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got_finite = bool(_isfinite(got_arr).all())
+        exp_finite = bool(_isfinite(expected_arr).all())
+    if exp_finite and not got_finite:
+        kind = "NaN" if bool(_isnan(got_arr).any()) else "inf"
+        raise CheckError(
+            f"{what} contains {kind} values where finite numbers were expected. This usually "
+            "comes from an overflow (e.g. exp of a large number) or a division by zero; use a "
+            f"numerically stable formula.{hint}"
+        )
+    detail = _first_bad(got_arr, expected_arr, rtol, atol)
+    diagnosis = _auto_diagnosis(got_arr, expected_arr, rtol, atol)
+    raise CheckError(f"{what} is not correct: {detail}.{diagnosis}{hint}")
+
+
+def _copy_arg(value: Any) -> Any:
+    if isinstance(value, _ndarray):
+        return value.copy()
+    if _type(value) in (_type([]), _type(())):
+        return _type(value)(_copy_arg(v) for v in value)
+    if _type(value) is _type({}):
+        return {k: _copy_arg(v) for k, v in value.items()}
+    return value
+
+
+def call(fn: Callable[..., Any], *args: Any, what: str, **kw: Any) -> Any:
+    """Call a student's function on copies of the arrays, turning failures into CheckErrors.
+
+    NotImplementedError becomes "<what> is not implemented yet ...". Any other exception, or a
+    warning (which nbgrader would see on stderr and score as zero), becomes a CheckError naming
+    it, chained to the original so the traceback still shows the student's line.
+    """
+    if not callable(fn):
+        raise CheckError(f"{what}: expected a function, got {_describe_type(fn)}.")
+    args = tuple(_copy_arg(a) for a in args)
+    kw = {k: _copy_arg(v) for k, v in kw.items()}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        try:
+            result = fn(*args, **kw)
+        except NotImplementedError as exc:
+            raise CheckError(
+                f"{what} is not implemented yet: replace `raise NotImplementedError()` "
+                "with your code, then run this cell again."
+            ) from exc
+        except CheckError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported to the student, with the chain
+            raise CheckError(f"{what} raised {_type(exc).__name__}: {exc}.") from exc
+    if caught:
+        first = caught[0]
+        raise CheckError(
+            f"{what} emitted a warning: {first.category.__name__}: {first.message}. Warnings go "
+            "to stderr, and a graded cell that writes to stderr scores zero; make the "
+            "computation numerically stable."
+        )
+    return result
+
+
+__all__ = [
+    "CheckError",
+    "KEEP_DROP_SWAPPED",
+    "MISSING_1_OVER_N",
+    "MISSING_ACTIVATION_DERIVATIVE",
+    "SHAPE_MISMATCH",
+    "TRANSPOSED_W",
+    "WRONG_SIGN",
+    "call",
+    "expect",
+    "expect_close",
+    "expect_shape",
+    "guard",
+    "passed",
+]
