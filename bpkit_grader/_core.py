@@ -60,12 +60,13 @@ def fresh(name: str) -> ModuleType:
             support[stem] = _load(stem, directory)
             # While the copy executes, `from bpkit.checks._core import ...` must find the copy.
             sys.modules[f"bpkit.checks.{stem}"] = support[stem]
-        support["_core"].guard()
-        module = _load(name, directory)
+        module = _load(name, directory) if name not in _SUPPORT else support[name]
     finally:
         for stem, original in saved.items():
             if original is None:
                 sys.modules.pop(f"bpkit.checks.{stem}", None)
             else:
                 sys.modules[f"bpkit.checks.{stem}"] = original
+    # With the shared modules back in place, the fresh guard inspects what the notebook sees.
+    support["_core"].guard()
     return module
