@@ -1,0 +1,240 @@
+"""The shared machinery of every explorer: controls, a figure built once, fast in-place redraws.
+
+How a picture reaches the browser:
+
+* Inline (the default backend): the figure lives on an off-screen Agg canvas. Static parts
+  (axes, ticks, contours) are drawn once and cached as a background bitmap; on every change only
+  the artists that move are redrawn on top of it (blitting), then the bitmap is encoded as a
+  PNG with fast compression and sent in an ``ipywidgets.Image``. This costs a few ms instead of
+  a full draw (tens of ms).
+* ipympl (``%matplotlib widget``): the figure's own canvas widget is shown, and a change calls
+  ``canvas.draw_idle()``.
+
+Slider callbacks run in the kernel one at a time, so an explorer whose update is slower than the
+latency budget marks its slow controls ``continuous_update=False`` (they fire on release).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+from bpkit.plot._style import RC, WARN_COLOR, style_axes
+
+# Values outside this range are drawn at the edge and labelled "diverged".
+DIVERGED = 1e4
+
+
+def ipympl_active() -> bool:
+    """True when the user turned on ``%matplotlib widget`` (the ipympl backend)."""
+    backend = str(mpl.rcParams._get("backend")).lower()  # does not trigger backend resolution
+    return "ipympl" in backend or backend == "widget"
+
+
+class Explorer:
+    """Base class: subclasses define ``_controls``, ``_build`` and ``_compute``.
+
+    Attributes:
+      controls: ``{name: ipywidgets control}``; setting ``controls[name].value`` updates the plot.
+      fig: the matplotlib Figure (built once).
+      widget: the ipywidgets box holding controls and picture (what ``show()`` displays).
+      timings: seconds taken by each update (recompute + redraw + PNG).
+      state: the numbers behind the picture after the last update (for tests and notebooks).
+    """
+
+    figsize: tuple[float, float] = (6.0, 3.2)
+    dpi: float = 100.0
+
+    def __init__(self, *, mode: str = "auto") -> None:
+        if mode not in ("auto", "png", "ipympl"):
+            raise ValueError(f"mode must be 'auto', 'png' or 'ipympl', got {mode!r}")
+        self.mode = ("ipympl" if ipympl_active() else "png") if mode == "auto" else mode
+        self.timings: list[float] = []
+        self.state: dict[str, Any] = {}
+        self._dynamic: list[Artist] = []
+        self._background: Any = None
+        self._hold = False
+        self.controls: dict[str, widgets.ValueWidget] = self._controls()
+        with mpl.rc_context(RC):
+            self.fig = self._new_figure()
+            self._build(self.fig)
+        self.image: widgets.Image | None = None
+        if self.mode == "png":
+            self.image = widgets.Image(format="png")
+            view: widgets.Widget = self.image
+        else:
+            view = self.fig.canvas
+        self._full_draw()
+        self.update()
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        box = widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+        )
+        self.widget = widgets.VBox([box, view])
+
+    # ----- for subclasses -------------------------------------------------------------------
+    def _controls(self) -> dict[str, widgets.ValueWidget]:
+        raise NotImplementedError
+
+    def _build(self, fig: Figure) -> None:
+        """Create axes and artists; register the ones that change with ``self._dyn``."""
+        raise NotImplementedError
+
+    def _compute(self, values: dict[str, Any]) -> None:
+        """Recompute from the control values and update the registered artists in place."""
+        raise NotImplementedError
+
+    def _dyn(self, artist: Any) -> Any:
+        """Register an artist that changes on updates (drawn over the cached background)."""
+        if isinstance(artist, list):
+            for a in artist:
+                self._dyn(a)
+            return artist
+        if self.mode == "png":
+            artist.set_animated(True)
+        self._dynamic.append(artist)
+        return artist
+
+    def _status(self, ax: Axes, x: float = 0.03, y: float = 0.97, **kw: Any) -> Any:
+        """A changing text in the top-left of ``ax`` (e.g. "diverged at step 12")."""
+        opts: dict[str, Any] = dict(
+            ha="left",
+            va="top",
+            fontsize=7,
+            color=WARN_COLOR,
+            transform=ax.transAxes,
+            bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85),
+        )
+        opts.update(kw)
+        return self._dyn(ax.text(x, y, "", **opts))
+
+    @staticmethod
+    def _style(ax: Axes, nbins: int = 3) -> Axes:
+        return style_axes(ax, nbins=nbins)
+
+    # ----- public -----------------------------------------------------------------------------
+    @property
+    def values(self) -> dict[str, Any]:
+        """The current control values, ``{name: value}``."""
+        return {k: w.value for k, w in self.controls.items()}
+
+    def set(self, **values: Any) -> None:
+        """Set several controls at once with a single update, e.g. ``ex.set(eta=0.1, steps=50)``."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise KeyError(f"unknown control(s) {sorted(unknown)}; controls: {list(self.controls)}")
+        with self._held():
+            for k, v in values.items():
+                self.controls[k].value = v
+        self.update()
+
+    def update(self) -> None:
+        """Recompute and redraw from the current control values."""
+        t0 = time.perf_counter()
+        with np.errstate(all="ignore"):  # diverging runs are shown, never warned about
+            self._compute(self.values)
+        self._render()
+        self.timings.append(time.perf_counter() - t0)
+
+    def show(self) -> None:
+        """Display the explorer (controls and figure) in the notebook."""
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def png(self) -> bytes:
+        """The PNG currently shown (inline mode), or a fresh rendering (ipympl mode)."""
+        if self.image is not None:
+            return bytes(self.image.value)
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+    def close(self) -> None:
+        """Release the figure and widgets."""
+        if self.mode == "ipympl":
+            import matplotlib.pyplot as plt
+
+            plt.close(self.fig)
+        self.widget.close()
+
+    # ----- rendering --------------------------------------------------------------------------
+    def _new_figure(self) -> Figure:
+        if self.mode == "ipympl":
+            import matplotlib.pyplot as plt
+
+            with plt.ioff():
+                fig = plt.figure(figsize=self.figsize, dpi=self.dpi)
+            canvas = fig.canvas
+            for attr, val in (("header_visible", False), ("footer_visible", False)):
+                if hasattr(canvas, attr):
+                    setattr(canvas, attr, val)
+            return fig
+        fig = Figure(figsize=self.figsize, dpi=self.dpi)
+        FigureCanvasAgg(fig)
+        return fig
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        self._hold = True
+        try:
+            yield
+        finally:
+            self._hold = False
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if not self._hold:
+            self.update()
+
+    def _full_draw(self) -> None:
+        """Draw the static parts and cache them (call after changing limits or static artists)."""
+        if self.mode == "png":
+            self.fig.canvas.draw()
+            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+
+    def _render(self) -> None:
+        if self.mode != "png":
+            self.fig.canvas.draw_idle()
+            return
+        canvas = self.fig.canvas
+        canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        w, h = canvas.get_width_height(physical=True)
+        img = PILImage.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        img.save(buf, format="png", compress_level=1)
+        assert self.image is not None
+        self.image.value = buf.getvalue()
+
+
+def clip_diverged(values: np.ndarray, lo: float, hi: float = DIVERGED) -> tuple[np.ndarray, int]:
+    """Clip a series for display; return it and the index of the first diverged entry (-1: none).
+
+    Inputs:
+      values: array of shape (n,) (may hold inf/NaN).
+    """
+    v = np.asarray(values, dtype=np.float64)
+    bad = ~np.isfinite(v) | (np.abs(v) > hi)
+    first = int(np.argmax(bad)) if bad.any() else -1
+    shown = np.clip(np.where(np.isfinite(v), v, hi), lo, hi)
+    if first >= 0:
+        shown[first:] = hi
+    return shown, first
