@@ -1,0 +1,81 @@
+"""Time the three gradient-check modes on a ~100k-parameter MLP at batch 64 (float64).
+
+Prints the median time of a directional check (one random direction, two forward passes), a
+sparse check (k entries per parameter) and a full check (every entry). The full check takes
+minutes, so by default it is timed on a slice of the entries and extrapolated (the cost is the
+same for every entry: two forward passes); pass --full to run it completely.
+
+Usage: python benchmarks/bench_gradcheck.py [--full]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from bpkit.gradcheck import check_model, numerical_gradient
+from bpkit.losses import softmax_cross_entropy
+from bpkit.model import mlp
+
+SIZES = [784, 128, 10]
+BATCH = 64
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="run the complete full check")
+    args = parser.parse_args()
+
+    g = np.random.default_rng(0)
+    model = mlp(SIZES, activation="relu", seed=0)
+    X = g.standard_normal((BATCH, SIZES[0]))
+    y = g.integers(0, SIZES[-1], size=BATCH)
+    print(f"MLP {'-'.join(map(str, SIZES))}: {model.n_params} parameters, batch {BATCH}, float64")
+
+    report = check_model(model, X, y, loss="softmax_ce", mode="directional")
+    t_dir = median_time(lambda: check_model(model, X, y, loss="softmax_ce", mode="directional"), 30)
+    print(
+        f"directional check: {t_dir * 1e3:8.2f} ms  (goal <= 20 ms)  rel_error "
+        f"{report.entries[0].rel_error:.1e}"
+    )
+
+    t_sparse = median_time(
+        lambda: check_model(model, X, y, loss="softmax_ce", mode="sparse", k=10), 5
+    )
+    print(f"sparse check k=10: {t_sparse * 1e3:8.2f} ms  ({len(model.named_params())} params x 10)")
+
+    if args.full:
+        t0 = time.perf_counter()
+        full = check_model(model, X, y, loss="softmax_ce", mode="full")
+        t_full = time.perf_counter() - t0
+        print(f"full check:        {t_full:8.2f} s   (measured, ok={full.ok})")
+    else:
+        W = model.named_params()["0.W"]
+        n_probe = 500
+        index = [np.unravel_index(i, W.shape) for i in range(n_probe)]
+
+        def f() -> float:
+            return softmax_cross_entropy(model.forward(X), y)[0]
+
+        t_probe = median_time(lambda: numerical_gradient(f, W, indices=index), 3)
+        t_full = t_probe / n_probe * model.n_params
+        print(
+            f"full check:        {t_full:8.2f} s   (estimated from {n_probe} entries; --full runs it)"
+        )
+    print(f"full / directional: {t_full / t_dir:,.0f}x")
+
+
+if __name__ == "__main__":
+    main()
