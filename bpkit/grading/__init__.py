@@ -1,0 +1,1 @@
+"""Grading the course with nbgrader: release, collect, autograde, feedback, export."""
