@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import builtins as _builtins
 import os
+import site
 import sys
 import sysconfig
 
@@ -95,7 +96,14 @@ _BPKIT_DIR = _dir_of(_dir_of(__file__)[:-1])  # .../bpkit/
 _ROOT_DIR = _dir_of(_BPKIT_DIR[:-1])
 _GRADER_DIR = _ROOT_DIR + "bpkit_grader" + os.sep
 _STDLIB_DIR = sysconfig.get_paths()["stdlib"] + os.sep
-_TRUSTED = (_NUMPY_DIR, _BPKIT_DIR, _GRADER_DIR, _STDLIB_DIR)
+# Code of installed packages (python's own prefix, site-packages) and of bpkit is trusted; code
+# defined in a notebook cell, by exec, or in a file next to the notebook is not.
+_INSTALLED = tuple(
+    p.rstrip(os.sep) + os.sep
+    for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages()}
+    if p
+)
+_TRUSTED = (_NUMPY_DIR, _BPKIT_DIR, _GRADER_DIR, _STDLIB_DIR, *_INSTALLED)
 _SOURCE_CACHE: dict[str, dict[str, object]] = {}
 
 
