@@ -36,3 +36,14 @@ def vjp_numeric(fn, x: np.ndarray, G: np.ndarray, h: float = 1e-5) -> np.ndarray
     from bpkit.gradcheck import numerical_gradient
 
     return numerical_gradient(lambda: float(np.sum(G * fn(x))), x, h)
+
+
+def assert_gradients_match(analytic, numeric, what: str = "gradient") -> None:
+    """rel_error below 1e-6, or (when the true gradient is ~0) differences below rounding noise."""
+    from bpkit.gradcheck import rel_error
+
+    analytic, numeric = np.asarray(analytic), np.asarray(numeric)
+    assert analytic.shape == numeric.shape, f"{what}: shape {analytic.shape} vs {numeric.shape}"
+    err = rel_error(analytic, numeric)
+    max_abs = float(np.max(np.abs(analytic - numeric)))
+    assert err < 1e-6 or max_abs < 1e-10, f"{what}: rel_error {err:.2e}, max abs diff {max_abs:.2e}"
