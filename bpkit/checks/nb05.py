@@ -1,0 +1,498 @@
+"""Visible checks for notebook 05: SGD and mini-batches.
+
+One function per exercise. Each runs named, seeded cases and compares with bpkit's reference
+(``bpkit.train.minibatches``, ``bpkit.optim``) or with a property that any correct answer has.
+Nothing here depends on the order in which a student draws random numbers: the iterator is
+checked by its properties (coverage, batch sizes, shuffling, reproducibility), and the SGD loop
+is handed its batches.
+
+The keyword arguments let the hidden tests run the same checks on other sizes and seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from bpkit.checks._core import (
+    WRONG_SIGN,
+    CheckError,
+    call,
+    expect,
+    expect_close,
+    guard,
+    passed,
+)
+from bpkit.losses import get_loss
+from bpkit.model import mlp
+from bpkit.optim import momentum_step as _ref_momentum_step
+from bpkit.optim import sgd_step as _ref_sgd_step
+from bpkit.optim import step_schedule as _ref_step_schedule
+
+_asarray = np.asarray
+_concatenate = np.concatenate
+_arange = np.arange
+_sort = np.sort
+_bincount = np.bincount
+_default_rng = np.random.default_rng
+_sqrt = np.sqrt
+
+MISSING_OR_REPEATED = "an example is missing or repeated"
+
+
+# ----- exercise 1: the mini-batch iterator ------------------------------------------------------
+def _epoch(fn: Callable[..., Any], n: int, batch_size: int, seed: Any, what: str) -> list:
+    """Run one epoch of the student's iterator and return its batches as int arrays."""
+
+    def run() -> list:
+        out = fn(n, batch_size, seed)
+        if out is None:
+            raise CheckError(
+                f"{what} returned None. Yield each batch of indices (or return a list of them)."
+            )
+        return [_asarray(b) for b in out]
+
+    batches = call(run, what=what)
+    for i, b in enumerate(batches):
+        expect(
+            b.ndim == 1 and b.dtype.kind in "iu",
+            f"{what}: batch {i} should be a 1-D array of integer indices, got dtype {b.dtype} "
+            f"and shape {b.shape}. Yield index arrays such as order[start:start + batch_size].",
+        )
+    return batches
+
+
+def _coverage(batches: list, n: int, batch_size: int, what: str) -> None:
+    sizes = [int(b.size) for b in batches]
+    full, rest = divmod(n, batch_size)
+    wanted = [batch_size] * full + ([rest] if rest else [])
+    flat = _concatenate(batches) if batches else _arange(0)
+    expect(
+        bool(((flat >= 0) & (flat < n)).all()),
+        f"{what}: indices must lie in 0..{n - 1}, got values from {flat.min()} to {flat.max()}.",
+    )
+    counts = _bincount(flat, minlength=n)
+    missing = [int(i) for i in _arange(n)[counts == 0][:5]]
+    repeated = [int(i) for i in _arange(n)[counts > 1][:5]]
+    if rest and sizes == [batch_size] * full:
+        raise CheckError(
+            f"{what}: {MISSING_OR_REPEATED}: you yield {full} batches of {batch_size} and drop the "
+            f"last, smaller batch of {rest}. Its examples would never be trained on."
+        )
+    if missing or repeated:
+        parts = []
+        if missing:
+            parts.append(f"never used: {missing}")
+        if repeated:
+            parts.append(f"used more than once: {repeated}")
+        raise CheckError(
+            f"{what}: {MISSING_OR_REPEATED} ({'; '.join(parts)}). Every index 0..{n - 1} must "
+            "appear exactly once per epoch: shuffle range(n) once, then cut it into batches "
+            "(sampling each batch at random repeats some examples and skips others)."
+        )
+    expect(
+        sizes == wanted,
+        f"{what}: batch sizes are {sizes}, expected {wanted}: full batches of {batch_size}, "
+        "and the leftover examples in one last, smaller batch.",
+    )
+
+
+def minibatches(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[int, int]] = ((10, 3), (12, 4), (7, 7), (5, 1), (100, 10)),
+    seeds: tuple[int, int] = (3, 4),
+) -> None:
+    """Check a mini-batch iterator ``minibatches(n, batch_size, seed)`` by its properties.
+
+    Cases: every index exactly once per epoch with the right batch sizes; the order is shuffled
+    (and not only within contiguous blocks); the same int seed repeats the epoch; different
+    seeds differ; one Generator passed to two epochs gives two different orders.
+    """
+    guard()
+    s1, s2 = seeds
+    n, batch_size = 100, 10
+    what = f"minibatches(n={n}, batch_size={batch_size}, seed={s1})"
+    first = _epoch(student_fn, n, batch_size, s1, what)
+    _coverage(first, n, batch_size, what)
+    flat = _concatenate(first)
+    expect(
+        not bool((flat == _arange(n)).all()),
+        f"{what} yields the examples in their original order 0, 1, 2, ...: shuffle them. "
+        "Without shuffling, every epoch sees the same batches in the same order.",
+    )
+    blocks = [b for b in first if bool((_sort(b) == _arange(b.min(), b.min() + b.size)).all())]
+    expect(
+        len(blocks) < len(first),
+        f"{what}: every batch holds a contiguous block of examples (e.g. 10..19), only the order "
+        "inside or between blocks is shuffled. Shuffle the whole index array once per epoch, "
+        "then cut it into batches, so each batch is a random sample of the data.",
+    )
+    again = _epoch(student_fn, n, batch_size, s1, what)
+    expect(
+        len(again) == len(first)
+        and all(bool((a == b).all()) for a, b in zip(again, first, strict=True)),
+        f"Two calls of {what} gave different batches: the same seed must give the same "
+        "epoch. Draw the permutation from rng = np.random.default_rng(seed), not from the "
+        "global np.random functions.",
+    )
+    other = _concatenate(_epoch(student_fn, n, batch_size, s2, what.replace(str(s1), str(s2))))
+    expect(
+        not bool((other == flat).all()),
+        f"seed={s1} and seed={s2} gave the same order: your iterator ignores its seed. Build "
+        "the generator from it: rng = np.random.default_rng(seed).",
+    )
+    gen = _default_rng(s1)
+    e1 = _concatenate(_epoch(student_fn, n, batch_size, gen, "epoch 1 with a Generator"))
+    e2 = _concatenate(_epoch(student_fn, n, batch_size, gen, "epoch 2 with the same Generator"))
+    expect(
+        not bool((e1 == e2).all()),
+        "Passing the same np.random.Generator for two epochs gave the same order twice: the "
+        "data must be reshuffled every epoch. np.random.default_rng(seed) returns a Generator "
+        "unchanged, so use it and let the generator move on between calls.",
+    )
+    for n, batch_size in cases:
+        what = f"minibatches(n={n}, batch_size={batch_size}, seed={s1})"
+        _coverage(_epoch(student_fn, n, batch_size, s1, what), n, batch_size, what)
+    passed("minibatches")
+
+
+# ----- exercise 2: one epoch of SGD --------------------------------------------------------------
+def _flat_params(model: Any) -> np.ndarray:
+    return _concatenate([p.ravel() for p in model.named_params().values()])
+
+
+def _reference_epoch(
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    batches: list,
+    eta: float,
+    loss: str,
+    variant: str = "",
+) -> list[float]:
+    """bpkit's loop; `variant` replays a common mistake for the diagnosis."""
+    loss_fn = get_loss(loss)
+    losses = []
+    for idx in batches:
+        Xb, yb = (X, y) if variant == "full" else (X[idx], y[idx])
+        L, dout = loss_fn(model.forward(Xb), yb)
+        model.backward(dout)
+        grads = model.named_grads()
+        if variant == "extra_n":
+            grads = {k: g / len(idx) for k, g in grads.items()}
+        _ref_sgd_step(model.named_params(), grads, -eta if variant == "sign" else eta)
+        losses.append(float(L))
+    return losses
+
+
+def _replay_sgd(seed, sizes, X, y, batches, eta, loss, variant) -> tuple[list[float], np.ndarray]:
+    ref = mlp(list(sizes), activation="tanh", seed=seed)
+    losses = _reference_epoch(ref, X, y, batches, eta, loss, variant)
+    return losses, _flat_params(ref)
+
+
+def _sgd_case(seed: int, n: int, sizes: list[int], loss: str, batch_size: int):
+    g = _default_rng(seed)
+    X = g.standard_normal((n, sizes[0]))
+    if loss == "softmax_ce":
+        y = g.integers(0, sizes[-1], n)
+    elif loss == "bce":
+        y = g.integers(0, 2, (n, sizes[-1])).astype(float)
+    else:
+        y = g.standard_normal((n, sizes[-1]))
+    order = g.permutation(n)
+    batches = [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    return X, y, batches
+
+
+def sgd_epoch(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[str, int, int, tuple[int, ...], str, int, float]] = (
+        ("MSE, 3 batches of 4", 0, 12, (3, 5, 2), "mse", 4, 0.3),
+        ("softmax cross-entropy, a smaller last batch", 1, 11, (2, 6, 3), "softmax_ce", 4, 0.5),
+        ("batch size 1 (pure SGD)", 2, 6, (2, 4, 1), "mse", 1, 0.2),
+    ),
+) -> None:
+    """Check ``sgd_epoch(model, X, y, batches, eta, loss)`` against bpkit's own loop.
+
+    Each case builds two identical tanh MLPs, runs the student's epoch on one and the reference
+    on the other with the same batches, and compares the returned per-batch losses and the final
+    parameters.
+    """
+    guard()
+    for name, seed, n, sizes, loss, batch_size, eta in cases:
+        X, y, batches = _sgd_case(seed, n, list(sizes), loss, batch_size)
+        what = f"sgd_epoch, case '{name}'"
+        model = mlp(list(sizes), activation="tanh", seed=seed)
+        start = _flat_params(model)
+        got = call(student_fn, model, X, y, [b.copy() for b in batches], eta, loss=loss, what=what)
+        after = _flat_params(model)
+
+        def replay(variant: str) -> tuple[list[float], np.ndarray]:
+            return _replay_sgd(seed, sizes, X, y, batches, eta, loss, variant)  # noqa: B023
+
+        ref_losses, ref_params = replay("")
+        expect(
+            bool((after != start).any()),
+            f"{what}: the model's parameters did not change. Update them in place, "
+            "e.g. p -= eta * g for the arrays of model.named_params() (p = p - eta * g only "
+            "rebinds a local name).",
+        )
+        expect_close(
+            f"{what}: the parameters after one epoch",
+            after,
+            ref_params,
+            mistakes={
+                WRONG_SIGN + " (the update climbs the loss: use p -= eta * g)": replay("sign")[1],
+                "an extra 1/n: the library's gradients already hold the 1/n of the batch mean, "
+                "so do not divide by the batch size again": replay("extra_n")[1],
+                "the whole data set in every update: use X[idx] and y[idx] for each batch": (
+                    replay("full")[1]
+                ),
+            },
+            rtol=1e-7,
+            atol=1e-10,
+        )
+        expect(
+            got is not None,
+            f"{what} returned None: return the list of the mini-batch losses, one per batch.",
+        )
+        try:
+            got_losses = _asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            got_losses = None
+        expect(
+            got_losses is not None and got_losses.shape == (len(batches),),
+            f"{what} should return {len(batches)} losses (one per batch), got {got!r:.80}.",
+        )
+        expect_close(
+            f"{what}: the returned losses",
+            got_losses,
+            ref_losses,
+            hint="Record each batch's loss L from the forward pass, before its update.",
+        )
+    passed("sgd_epoch")
+
+
+# ----- exercise 3: gradient noise ----------------------------------------------------------------
+def _noise_case(seed: int, n: int, p: int, batch_size: int):
+    g = _default_rng(seed)
+    G = g.standard_normal((n, p)) + g.standard_normal(p)  # per-example gradients, non-zero mean
+    order = g.permutation(n)
+    batches = [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    return G, batches
+
+
+def gradient_noise(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[str, int, int, int, int]] = (
+        ("12 examples, batches of 4", 0, 12, 3, 4),
+        ("10 examples, batches of 1", 1, 10, 5, 1),
+        ("9 examples, batches of 4 (a smaller last batch)", 2, 9, 2, 4),
+    ),
+) -> None:
+    """Check ``gradient_noise(grad_fn, n, batches)`` on gradient tables with a known answer.
+
+    ``grad_fn(idx)`` returns the mean of the rows ``G[idx]`` of a table of per-example gradients,
+    exactly as a mini-batch gradient is the mean of per-example gradients.
+    """
+    guard()
+    for name, seed, n, p, batch_size in cases:
+        G, batches = _noise_case(seed, n, p, batch_size)
+
+        def grad_fn(idx: Any, G: np.ndarray = G) -> np.ndarray:
+            return G[_asarray(idx)].mean(axis=0)
+
+        what = f"gradient_noise, case '{name}'"
+        got = call(student_fn, grad_fn, n, [b.copy() for b in batches], what=what)
+        full = G.mean(axis=0)
+        sq = [float(((G[b].mean(axis=0) - full) ** 2).sum()) for b in batches]
+        expected = sum(sq) / len(sq)
+        expect_close(
+            what,
+            got,
+            expected,
+            mistakes={
+                "the squared size of the mini-batch gradients, not their distance from the "
+                "full-batch gradient: subtract grad_fn(np.arange(n)) first": sum(
+                    float((G[b].mean(axis=0) ** 2).sum()) for b in batches
+                )
+                / len(batches),
+                "the mean distance, not the mean squared distance: do not take the square "
+                "root": sum(_sqrt(s) for s in sq) / len(sq),
+                "the sum over batches: average it instead": sum(sq),
+                "a mean over the vector entries: sum the squared entries of each difference "
+                "(a squared norm), then average over batches": sum(sq) / len(sq) / p,
+            },
+            rtol=1e-7,
+            atol=1e-12,
+        )
+    passed("gradient_noise")
+
+
+# ----- exercise 4: the momentum update -----------------------------------------------------------
+def _momentum_case(seed: int, shapes: dict[str, tuple[int, ...]]):
+    g = _default_rng(seed)
+    params = {k: g.standard_normal(s) for k, s in shapes.items()}
+    grads = [{k: g.standard_normal(s) for k, s in shapes.items()} for _ in range(3)]
+    return params, grads
+
+
+def _replay_momentum(params, grads_seq, eta, beta, variant=""):
+    p = {k: v.copy() for k, v in params.items()}
+    v = {k: np.zeros_like(a) for k, a in p.items()}
+    for grads in grads_seq:
+        for k in p:
+            g = grads[k]
+            if variant == "sign":
+                v[k] = beta * v[k] + eta * g
+                p[k] += v[k]
+            elif variant == "plain":
+                p[k] -= eta * g
+            elif variant == "old_v":
+                p[k] += v[k]
+                v[k] = beta * v[k] - eta * g
+            elif variant == "ema":
+                v[k] = beta * v[k] - (1 - beta) * eta * g
+                p[k] += v[k]
+            else:
+                _ref_momentum_step({k: p[k]}, {k: g}, v, eta, beta)
+    return p, v
+
+
+def _flat(d: dict) -> np.ndarray:
+    return _concatenate([_asarray(d[k], dtype=float).ravel() for k in sorted(d)])
+
+
+def momentum_step(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[str, int, dict, float, float]] = (
+        ("W (3, 2) and b (3,), 3 steps", 0, {"W": (3, 2), "b": (3,)}, 0.1, 0.9),
+        ("one vector, beta = 0.5", 1, {"w": (4,)}, 0.3, 0.5),
+    ),
+) -> None:
+    """Check ``momentum_step(params, grads, velocity, eta, beta)`` over several steps.
+
+    Convention (as in bpkit.optim): ``v <- beta * v - eta * g`` then ``p <- p + v``, in place,
+    with the velocity dict starting at zeros.
+    """
+    guard()
+    for name, seed, shapes, eta, beta in cases:
+        params, grads_seq = _momentum_case(seed, shapes)
+        what = f"momentum_step, case '{name}'"
+        p = {k: v.copy() for k, v in params.items()}
+        v = {k: np.zeros_like(a) for k, a in p.items()}
+        p_ids = {k: id(a) for k, a in p.items()}
+        for step, grads in enumerate(grads_seq, start=1):
+            _call_update(student_fn, p, grads, v, eta, beta, what)
+            expect(
+                all(id(p[k]) == p_ids[k] for k in p),
+                f"{what}: the parameter arrays were replaced, not updated in place. Write "
+                "params[k] += velocity[k] so the model that owns the arrays sees the change.",
+            )
+            ref_p, ref_v = _replay_momentum(params, grads_seq[:step], eta, beta)
+            expect(
+                bool((_flat(v) != 0).any()),
+                f"{what}: after step {step} the velocity dict still holds zeros, so momentum "
+                "never builds up. Store the new velocity: velocity[k] = beta * velocity[k] - "
+                "eta * grads[k] (or update the array in place), then params[k] += velocity[k].",
+            )
+            alt_v = {k: -a / eta for k, a in ref_v.items()}
+            if _close_flat(p, ref_p) and _close_flat(v, alt_v):
+                raise CheckError(
+                    f"{what}: your parameters are right but the velocity follows the other "
+                    "convention (v <- beta * v + g, p <- p - eta * v). This notebook stores "
+                    "v <- beta * v - eta * g and then p <- p + v; please use that form."
+                )
+            mistakes = {
+                label: _flat(_replay_momentum(params, grads_seq[:step], eta, beta, variant)[0])
+                for label, variant in (
+                    (WRONG_SIGN + " (v <- beta * v - eta * g, then p <- p + v)", "sign"),
+                    ("a plain gradient step that ignores the velocity", "plain"),
+                    ("an update with the old velocity: update v first, then p <- p + v", "old_v"),
+                    (
+                        "a (1 - beta) factor on the gradient; this notebook's momentum has none",
+                        "ema",
+                    ),
+                )
+            }
+            expect_close(
+                f"{what}: the parameters after step {step}",
+                _flat(p),
+                _flat(ref_p),
+                mistakes=mistakes,
+            )
+            expect_close(
+                f"{what}: the velocity after step {step}",
+                _flat(v),
+                _flat(ref_v),
+                hint="Store the new velocity in the dict: velocity[k] = beta * velocity[k] - "
+                "eta * grads[k] (or update it in place).",
+            )
+    passed("momentum_step")
+
+
+def _call_update(fn, params, grads, velocity, eta, beta, what) -> None:
+    """Call the student's update on the live dicts (they must change in place)."""
+    grads = {k: g.copy() for k, g in grads.items()}
+    call(lambda: fn(params, grads, velocity, eta, beta), what=what)
+
+
+def _close_flat(a: dict, b: dict) -> bool:
+    x, y = _flat(a), _flat(b)
+    return x.shape == y.shape and bool((abs(x - y) <= 1e-9 + 1e-7 * abs(y)).all())
+
+
+# ----- exercise 5: a step learning-rate schedule ------------------------------------------------
+def step_schedule(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[float, float, int]] = ((0.1, 0.5, 10), (1.0, 0.1, 3), (0.05, 0.8, 1)),
+    epochs: int = 40,
+) -> None:
+    """Check ``step_schedule(eta0, drop, every)`` returns ``t -> eta0 * drop ** (t // every)``."""
+    guard()
+    for eta0, drop, every in cases:
+        what = f"step_schedule(eta0={eta0}, drop={drop}, every={every})"
+        sched = call(student_fn, eta0, drop, every, what=what)
+        expect(
+            callable(sched),
+            f"{what} should return a function of the epoch t (got {type(sched).__name__}). "
+            "Define an inner def eta(t): ... and return eta.",
+        )
+        ts = list(range(epochs))
+        got = [call(sched, t, what=f"{what}({t})") for t in ts]
+        expect(
+            all(isinstance(e, int | float | np.floating | np.integer) for e in got),
+            f"{what}(t) should return a number, got {type(got[0]).__name__}.",
+        )
+        ref = _ref_step_schedule(eta0, drop, every)
+        expected = [ref(t) for t in ts]
+        expect_close(
+            f"{what}(t) for t = 0..{epochs - 1}",
+            _asarray(got, dtype=float),
+            expected,
+            mistakes={
+                "a decay at every epoch: drop only every `every` epochs, eta0 * drop ** (t // "
+                "every)": [eta0 * drop**t for t in ts],
+                "a drop that comes one epoch too early: epochs 0..every-1 keep eta0": [
+                    eta0 * drop ** ((t + 1) // every) for t in ts
+                ],
+                "rounding t / every instead of taking the floor (t // every)": [
+                    eta0 * drop ** round(t / every) for t in ts
+                ],
+                "t % every (the remainder) instead of t // every (the number of drops so far)": [
+                    eta0 * drop ** (t % every) for t in ts
+                ],
+                "a smooth exponential decay: the rate should stay flat between drops": [
+                    eta0 * drop ** (t / every) for t in ts
+                ],
+            },
+        )
+    passed("step_schedule")

@@ -1,0 +1,327 @@
+"""Plausible wrong answers for notebook 05, with the diagnostic each must produce.
+
+WRONG[answer grade_id] = [(label, full source of the answer cell, substring expected in the
+output of the test cell that follows it)].
+"""
+
+WRONG: dict[str, list[tuple[str, str, str]]] = {
+    "minibatches": [
+        (
+            "no shuffling",
+            """
+def minibatches(n, batch_size, seed=None):
+    for start in range(0, n, batch_size):
+        yield np.arange(start, min(start + batch_size, n))
+""",
+            "original order",
+        ),
+        (
+            "last partial batch dropped",
+            """
+def minibatches(n, batch_size, seed=None):
+    order = np.random.default_rng(seed).permutation(n)
+    for k in range(n // batch_size):
+        yield order[k * batch_size:(k + 1) * batch_size]
+""",
+            "drop the last, smaller batch",
+        ),
+        (
+            "each batch sampled with replacement",
+            """
+def minibatches(n, batch_size, seed=None):
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, batch_size):
+        yield rng.integers(0, n, size=min(batch_size, n - start))
+""",
+            "an example is missing or repeated",
+        ),
+        (
+            "only the order of contiguous blocks shuffled",
+            """
+def minibatches(n, batch_size, seed=None):
+    rng = np.random.default_rng(seed)
+    starts = np.arange(0, n, batch_size)
+    for start in rng.permutation(starts):
+        yield np.arange(start, min(start + batch_size, n))
+""",
+            "contiguous block",
+        ),
+        (
+            "global numpy random state",
+            """
+def minibatches(n, batch_size, seed=None):
+    order = np.random.permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+""",
+            "gave different batches",
+        ),
+        (
+            "seed ignored",
+            """
+def minibatches(n, batch_size, seed=None):
+    order = np.random.default_rng(0).permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+""",
+            "ignores its seed",
+        ),
+        (
+            "a fresh generator from a fixed seed every epoch",
+            """
+def minibatches(n, batch_size, seed=None):
+    if not isinstance(seed, int):
+        seed = 0
+    order = np.random.default_rng(seed).permutation(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+""",
+            "reshuffled every epoch",
+        ),
+    ],
+    "sgd_epoch": [
+        (
+            "gradient added",
+            """
+def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for idx in batches:
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p += eta * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "the wrong sign",
+        ),
+        (
+            "divides by the batch size again",
+            """
+def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for idx in batches:
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= eta * grads[name] / len(idx)
+        losses.append(L)
+    return losses
+""",
+            "an extra 1/n",
+        ),
+        (
+            "whole data set every update",
+            """
+def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for idx in batches:
+        L, dL = loss_fn(model.forward(X), y)
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= eta * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "the whole data set in every update",
+        ),
+        (
+            "parameters rebound, not updated in place",
+            """
+def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for idx in batches:
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p = p - eta * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "parameters did not change",
+        ),
+        (
+            "loss recorded after the update",
+            """
+def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for idx in batches:
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= eta * grads[name]
+        losses.append(loss_fn(model.forward(X[idx]), y[idx])[0])
+    return losses
+""",
+            "the returned losses",
+        ),
+    ],
+    "gradient_noise": [
+        (
+            "full gradient not subtracted",
+            """
+def gradient_noise(grad_fn, n, batches):
+    return float(np.mean([np.sum(grad_fn(idx) ** 2) for idx in batches]))
+""",
+            "not their distance from the full-batch gradient",
+        ),
+        (
+            "norm instead of squared norm",
+            """
+def gradient_noise(grad_fn, n, batches):
+    g = grad_fn(np.arange(n))
+    return float(np.mean([np.linalg.norm(grad_fn(idx) - g) for idx in batches]))
+""",
+            "do not take the square root",
+        ),
+        (
+            "sum over batches",
+            """
+def gradient_noise(grad_fn, n, batches):
+    g = grad_fn(np.arange(n))
+    return float(np.sum([np.sum((grad_fn(idx) - g) ** 2) for idx in batches]))
+""",
+            "average it instead",
+        ),
+        (
+            "mean over the entries instead of the squared norm",
+            """
+def gradient_noise(grad_fn, n, batches):
+    g = grad_fn(np.arange(n))
+    return float(np.mean([np.mean((grad_fn(idx) - g) ** 2) for idx in batches]))
+""",
+            "a mean over the vector entries",
+        ),
+    ],
+    "momentum_step": [
+        (
+            "velocity adds the gradient",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        velocity[name] = beta * velocity[name] + eta * grads[name]
+        p += velocity[name]
+""",
+            "the wrong sign",
+        ),
+        (
+            "plain step, velocity ignored",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        p -= eta * grads[name]
+""",
+            "velocity dict still holds zeros",
+        ),
+        (
+            "new velocity kept in a local variable only",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        v = beta * velocity[name] - eta * grads[name]
+        p += v
+""",
+            "velocity dict still holds zeros",
+        ),
+        (
+            "parameters moved with the old velocity",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        p += velocity[name]
+        velocity[name] = beta * velocity[name] - eta * grads[name]
+""",
+            "the old velocity",
+        ),
+        (
+            "(1 - beta) on the gradient",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        velocity[name] = beta * velocity[name] - (1 - beta) * eta * grads[name]
+        p += velocity[name]
+""",
+            "a (1 - beta) factor",
+        ),
+        (
+            "parameter arrays replaced",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name in params:
+        velocity[name] = beta * velocity[name] - eta * grads[name]
+        params[name] = params[name] + velocity[name]
+""",
+            "replaced, not updated in place",
+        ),
+        (
+            "the other convention",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        velocity[name] = beta * velocity[name] + grads[name]
+        p -= eta * velocity[name]
+""",
+            "other convention",
+        ),
+    ],
+    "step_schedule": [
+        (
+            "decays every epoch",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * drop ** t
+    return eta
+""",
+            "a decay at every epoch",
+        ),
+        (
+            "drops one epoch early",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * drop ** ((t + 1) // every)
+    return eta
+""",
+            "one epoch too early",
+        ),
+        (
+            "rounds instead of floor",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * drop ** round(t / every)
+    return eta
+""",
+            "rounding t / every",
+        ),
+        (
+            "remainder instead of quotient",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * drop ** (t % every)
+    return eta
+""",
+            "t % every",
+        ),
+        (
+            "returns a number, not a function",
+            """
+def step_schedule(eta0, drop, every):
+    return eta0
+""",
+            "should return a function",
+        ),
+    ],
+}
