@@ -90,9 +90,9 @@ class Value:
             )
         k = float(k)
         if self.data == 0 and k < 0:
-            raise ZeroDivisionError(f"0 ** {k} is undefined (division by zero)")
+            raise ZeroDivisionError(f"0 ** {k:g} is undefined (division by zero)")
         if self.data < 0 and not k.is_integer():
-            raise ValueError(f"({self.data}) ** {k}: a negative base needs an integer exponent")
+            raise ValueError(f"({self.data:g}) ** {k:g}: a negative base needs an integer exponent")
         out = Value(self.data**k, _children=(self,), _op=f"**{k:g}")
 
         def _backward() -> None:  # d(x^k)/dx = k x^(k-1)
