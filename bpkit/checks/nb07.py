@@ -1,0 +1,459 @@
+"""Visible checks for notebook 07: regularization.
+
+One function per exercise. Each runs named, seeded cases against bpkit's own implementation
+(``bpkit.optim`` penalties, ``bpkit.augment``) or a formula, and names the likely mistake. Dropout
+masks and initial weights are random, so they are checked by their properties (which units are
+zero, what the kept ones are scaled by, the fraction dropped, the standard deviation), never by
+the order in which a student draws random numbers.
+
+The keyword arguments let the hidden tests (``bpkit_grader.nb07``) run the same checks on other
+shapes, strengths and seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from bpkit.augment import shift_images as _ref_shift
+from bpkit.checks._core import (
+    KEEP_DROP_SWAPPED,
+    WRONG_SIGN,
+    CheckError,
+    call,
+    expect,
+    expect_close,
+    expect_shape,
+    guard,
+    passed,
+)
+from bpkit.optim import l1_penalty as _ref_l1
+from bpkit.optim import l2_penalty as _ref_l2
+
+_asarray = np.asarray
+_default_rng = np.random.default_rng
+_where = np.where
+_sqrt = np.sqrt
+_abs = np.absolute
+_zeros_like = np.zeros_like
+_roll = np.roll
+_sign = np.sign
+
+PENALIZED_BIASES = "the biases penalized too (only the weights W are penalized)"
+NOT_INVERTED = "dropout that is not inverted: divide the kept units by (1 - p_drop)"
+
+Arrays = dict[str, np.ndarray]
+Shapes = dict[str, tuple[int, ...]]
+
+_PENALTY_CASES: Sequence[tuple[str, int, Shapes, float]] = (
+    ("one layer", 1, {"W": (3, 4), "b": (3,)}, 0.1),
+    ("a 2-layer model", 2, {"0.W": (5, 2), "0.b": (5,), "2.W": (1, 5), "2.b": (1,)}, 0.03),
+)
+
+
+def _params(seed: int, shapes: Shapes) -> Arrays:
+    gen = _default_rng(seed)
+    return {name: gen.normal(size=shape) for name, shape in shapes.items()}
+
+
+def _pair(got: Any, what: str) -> tuple[Any, Any]:
+    if got is None:
+        raise CheckError(f"{what} returned None. Return the pair (value, grads).")
+    if not isinstance(got, tuple | list) or len(got) != 2:
+        raise CheckError(f"{what} should return a pair (value, grads), got {type(got).__name__}.")
+    return got[0], got[1]
+
+
+def _check_grads(what: str, grads: Any, params: Arrays, ref: Arrays, mistakes: dict) -> None:
+    expect(
+        isinstance(grads, dict) and set(grads) == set(params),
+        f"{what}: grads should be a dict with the same keys as params {sorted(params)}, got "
+        f"{sorted(grads) if isinstance(grads, dict) else type(grads).__name__}. Give every "
+        "parameter a gradient (zeros for biases).",
+    )
+    for name in params:
+        expect_close(
+            f"{what}: grads[{name!r}]",
+            grads[name],
+            ref[name],
+            mistakes={label: m[name] for label, m in mistakes.items()},
+        )
+
+
+def _penalty_check(
+    student_fn: Callable[..., Any],
+    fn_name: str,
+    reference: Callable[[Arrays, float], tuple[float, Arrays]],
+    wrong_values: Callable[[Arrays, float, float], dict[str, float]],
+    wrong_grads: Callable[[Arrays, float], dict[str, Arrays]],
+    cases: Sequence[tuple[str, int, Shapes, float]],
+) -> None:
+    for label, seed, shapes, lam in cases:
+        params = _params(seed, shapes)
+        what = f"{fn_name} ({label}, lam={lam})"
+        value, grads = _pair(call(student_fn, params, lam, what=what), what)
+        ref_value, ref_grads = reference(params, lam)
+        expect_close(
+            f"{what}: the penalty value",
+            value,
+            ref_value,
+            mistakes=wrong_values(params, lam, ref_value),
+        )
+        _check_grads(what, grads, params, ref_grads, wrong_grads(params, lam))
+
+
+def _all_sum(params: Arrays, fn: Callable[[np.ndarray], float]) -> float:
+    return sum(fn(p) for p in params.values())
+
+
+def _weights_sum(params: Arrays, fn: Callable[[np.ndarray], float]) -> float:
+    return sum(fn(p) for k, p in params.items() if k.split(".")[-1] == "W")
+
+
+# ----- exercises 1 and 2: the L2 and L1 penalties -----------------------------------------------
+def l2_penalty(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[str, int, Shapes, float]] = _PENALTY_CASES,
+) -> None:
+    """Check ``l2_penalty(params, lam) -> (lam/2 * sum of W**2, {name: lam * W or 0})``."""
+    guard()
+
+    def values(params: Arrays, lam: float, ref: float) -> dict[str, float]:
+        return {
+            "a missing 1/2 (the penalty is lam / 2 times the sum of squares)": 2 * ref,
+            PENALIZED_BIASES: 0.5 * lam * _all_sum(params, lambda p: float((p * p).sum())),
+            "the norm instead of its square": 0.5
+            * lam
+            * _sqrt(_weights_sum(params, lambda p: float((p * p).sum()))),
+        }
+
+    def grads(params: Arrays, lam: float) -> dict[str, Arrays]:
+        def zero_b(f: Callable[[str, np.ndarray], np.ndarray]) -> Arrays:
+            return {
+                k: f(k, p) if k.split(".")[-1] == "W" else _zeros_like(p) for k, p in params.items()
+            }
+
+        return {
+            WRONG_SIGN: zero_b(lambda k, p: -lam * p),
+            PENALIZED_BIASES: {k: lam * p for k, p in params.items()},
+            "a missing lam": zero_b(lambda k, p: p),
+            "an extra factor 2 (the 1/2 cancels the 2 from the square)": zero_b(
+                lambda k, p: 2 * lam * p
+            ),
+        }
+
+    _penalty_check(student_fn, "l2_penalty", _ref_l2, values, grads, cases)
+    passed("l2_penalty")
+
+
+def l1_penalty(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[str, int, Shapes, float]] = _PENALTY_CASES,
+) -> None:
+    """Check ``l1_penalty(params, lam) -> (lam * sum of |W|, {name: lam * sign(W) or 0})``."""
+    guard()
+
+    def values(params: Arrays, lam: float, ref: float) -> dict[str, float]:
+        return {
+            PENALIZED_BIASES: lam * _all_sum(params, lambda p: float(_abs(p).sum())),
+            "a sum without the absolute value": lam
+            * _weights_sum(params, lambda p: float(p.sum())),
+            "the L2 penalty instead of L1": 0.5
+            * lam
+            * _weights_sum(params, lambda p: float((p * p).sum())),
+        }
+
+    def grads(params: Arrays, lam: float) -> dict[str, Arrays]:
+        def zero_b(f: Callable[[np.ndarray], np.ndarray]) -> Arrays:
+            return {
+                k: f(p) if k.split(".")[-1] == "W" else _zeros_like(p) for k, p in params.items()
+            }
+
+        return {
+            WRONG_SIGN: zero_b(lambda p: -lam * _sign(p)),
+            PENALIZED_BIASES: {k: lam * _sign(p) for k, p in params.items()},
+            "the L2 gradient lam * W instead of lam * sign(W)": zero_b(lambda p: lam * p),
+            "a missing lam": zero_b(_sign),
+        }
+
+    _penalty_check(student_fn, "l1_penalty", _ref_l1, values, grads, cases)
+    passed("l1_penalty")
+
+
+# ----- exercises 3 and 4: inverted dropout ------------------------------------------------------
+def _dropout_call(fn: Callable[..., Any], a: np.ndarray, p: float, seed: int, training: bool):
+    what = f"dropout_forward(a of shape {a.shape}, p_drop={p}, training={training})"
+    got = call(fn, a, p, _default_rng(seed), training=training, what=what)
+    if got is None:
+        raise CheckError(f"{what} returned None. Return the pair (out, mask).")
+    if not isinstance(got, tuple | list) or len(got) != 2:
+        raise CheckError(f"{what} should return a pair (out, mask), got {type(got).__name__}.")
+    out, mask = got
+    expect_shape(f"{what}: out", out, a.shape)
+    return what, _asarray(out), mask
+
+
+def dropout_forward(
+    student_fn: Callable[..., Any],
+    *,
+    shape: tuple[int, int] = (400, 250),
+    p_drops: Sequence[float] = (0.2, 0.5),
+    seed: int = 7,
+) -> None:
+    """Check ``dropout_forward(a, p_drop, rng, training) -> (out, mask)`` by its properties.
+
+    Cases: eval mode is the identity; in training every unit is either 0 or a / (1 - p_drop),
+    the kept ones are exactly where mask is True, the fraction dropped is p_drop (within 0.01 on
+    100 000 units), p_drop = 0 keeps everything, and the rng argument makes it reproducible.
+    """
+    guard()
+    gen = _default_rng(seed)
+    a = gen.uniform(0.5, 2.0, size=shape) * gen.choice([-1.0, 1.0], size=shape)  # no zeros
+
+    what, out, _ = _dropout_call(student_fn, a, p_drops[0], seed, training=False)
+    expect_close(
+        f"{what}: out",
+        out,
+        a,
+        mistakes={
+            "scaling in eval mode: at test time dropout does nothing (the scaling already "
+            "happened during training)": a / (1 - p_drops[0]),
+        },
+        hint="In eval mode return a unchanged.",
+    )
+
+    for p in p_drops:
+        what, out, mask = _dropout_call(student_fn, a, p, seed, training=True)
+        mask = _asarray(mask)
+        expect_shape(f"{what}: mask", mask, a.shape)
+        expect(
+            mask.dtype.kind == "b" or bool(((mask == 0) | (mask == 1)).all()),
+            f"{what}: mask should be True (kept) / False (dropped), got values like "
+            f"{mask.ravel()[:3]}.",
+        )
+        kept = mask.astype(bool)
+        dropped = 1.0 - float(kept.mean())
+        if abs(dropped - p) > 0.01:
+            if abs(dropped - (1 - p)) <= 0.01:
+                raise CheckError(
+                    f"{what}: {dropped:.1%} of the units were dropped with p_drop = {p}: "
+                    f"{KEEP_DROP_SWAPPED}. p_drop is the probability of DROPPING a unit, so keep a "
+                    "unit when rng.random(...) >= p_drop."
+                )
+            raise CheckError(
+                f"{what}: {dropped:.1%} of the units were dropped, expected about {p:.0%}."
+            )
+        expect_close(
+            f"{what}: out",
+            out,
+            _where(kept, a / (1 - p), 0.0),
+            mistakes={
+                NOT_INVERTED: _where(kept, a, 0.0),
+                f"{KEEP_DROP_SWAPPED} in the scaling (divide by 1 - p_drop, the keep "
+                "probability)": _where(kept, a / p, 0.0),
+                "the mask applied the wrong way round (True must mean kept)": _where(
+                    ~kept, a / (1 - p), 0.0
+                ),
+            },
+        )
+
+    what, out, _ = _dropout_call(student_fn, a, 0.0, seed, training=True)
+    expect_close(f"{what}: out", out, a, hint="With p_drop = 0 nothing is dropped.")
+
+    _, first, _ = _dropout_call(student_fn, a, p_drops[0], seed + 1, training=True)
+    _, again, _ = _dropout_call(student_fn, a, p_drops[0], seed + 1, training=True)
+    expect(
+        bool((first == again).all()),
+        "dropout_forward: two calls with generators made from the same seed gave different masks. "
+        "Draw the random numbers from the rng argument (rng.random(a.shape)), not from np.random.",
+    )
+    passed("dropout_forward")
+
+
+def dropout_backward(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[int, tuple[int, int], float]] = ((3, (6, 5), 0.3), (4, (2, 9), 0.5)),
+) -> None:
+    """Check ``dropout_backward(dout, mask, p_drop) -> dout * mask / (1 - p_drop)``."""
+    guard()
+    for seed, shape, p in cases:
+        gen = _default_rng(seed)
+        dout = gen.normal(size=shape)
+        mask = gen.random(shape) >= p
+        what = f"dropout_backward(dout of shape {shape}, mask, p_drop={p})"
+        got = call(student_fn, dout, mask, p, what=what)
+        expect_close(
+            what,
+            got,
+            dout * mask / (1 - p),
+            mistakes={
+                NOT_INVERTED + " (in the backward pass too)": dout * mask,
+                f"{KEEP_DROP_SWAPPED} (divide by 1 - p_drop)": dout * mask / p,
+                "a missing mask: a dropped unit passes no gradient back": dout / (1 - p),
+                "the mask applied the wrong way round (True means kept)": dout * ~mask / (1 - p),
+            },
+        )
+    passed("dropout_backward")
+
+
+# ----- exercise 5: early stopping ----------------------------------------------------------------
+def _early_stop(val_losses: Sequence[float], patience: int, *, ties: bool = False, lag: int = 0):
+    """Reference (ties=False, lag=0) and two wrong variants of the early-stopping rule."""
+    best, best_epoch, waited = float("inf"), None, 0
+    for epoch, v in enumerate(val_losses):
+        if v < best or (ties and v == best):
+            best, best_epoch, waited = v, epoch, 0
+        else:
+            waited += 1
+            if waited >= patience + lag:
+                return best_epoch, epoch
+    return best_epoch, None
+
+
+_EARLY_CASES: Sequence[tuple[str, Sequence[float], int]] = (
+    ("stops 3 epochs after the best", [1.0, 0.8, 0.7, 0.72, 0.75, 0.71, 0.9, 0.6], 3),
+    ("keeps improving, never stops", [5.0, 4.0, 3.0, 2.0, 1.0], 2),
+    ("a tie is not an improvement", [1.0, 0.9, 0.9, 0.9, 0.95], 2),
+    ("patience 1", [0.5, 0.4, 0.45, 0.3], 1),
+)
+
+
+def early_stopping(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[str, Sequence[float], int]] = _EARLY_CASES,
+) -> None:
+    """Check ``early_stopping(val_losses, patience) -> (best_epoch, stopped_epoch or None)``."""
+    guard()
+    for label, losses, patience in cases:
+        what = f"early_stopping({list(losses)}, patience={patience}) [{label}]"
+        got = call(student_fn, list(losses), patience, what=what)
+        expected = _early_stop(losses, patience)
+        if got is None:
+            raise CheckError(f"{what} returned None. Return (best_epoch, stopped_epoch).")
+        if not isinstance(got, tuple | list) or len(got) != 2:
+            raise CheckError(f"{what} should return a pair (best_epoch, stopped_epoch).")
+        got = (got[0], got[1])
+        if got == expected:
+            continue
+        diagnoses = {
+            _early_stop(losses, patience, lag=1): "an off-by-one: training stops one epoch "
+            "late (stop when the epochs without improvement reach patience)",
+            _early_stop(losses, patience, lag=-1): "an off-by-one: training stops one epoch "
+            "early (stop when the epochs without improvement reach patience)",
+            _early_stop(losses, patience, ties=True): "a tie counted as an improvement (use a "
+            "strict <: an equal validation loss is not better)",
+            (len(losses) - 1, expected[1]): "the last epoch returned as the best one",
+        }
+        expected_text = f"(best_epoch, stopped_epoch) = {expected}"
+        hint = diagnoses.get(got)
+        if (
+            isinstance(got[0], int)
+            and isinstance(got[1], int)
+            and got
+            == (
+                expected[0] + 1,
+                None if expected[1] is None else expected[1] + 1,
+            )
+        ):
+            hint = "epochs counted from 1; count them from 0 like Python indices"
+        raise CheckError(
+            f"{what} returned {got}, expected {expected_text}"
+            + (f": it looks like {hint}." if hint else ".")
+        )
+    passed("early_stopping")
+
+
+# ----- exercise 6: shifted images --------------------------------------------------------------
+def shift_images(
+    student_fn: Callable[..., Any],
+    *,
+    shifts: Sequence[tuple[int, int]] = ((1, 0), (0, 1), (-1, 0), (0, -2), (2, -1), (0, 0)),
+    n: int = 5,
+    seed: int = 11,
+) -> None:
+    """Check ``shift_images(X, dx, dy)``: dx columns right, dy rows down, zero-filled."""
+    guard()
+    X = _default_rng(seed).random((n, 64))
+    for dx, dy in shifts:
+        what = f"shift_images(X of shape {X.shape}, dx={dx}, dy={dy})"
+        got = call(student_fn, X, dx, dy, what=what)
+        images = X.reshape(-1, 8, 8)
+        expect_close(
+            what,
+            got,
+            _ref_shift(X, dx, dy),
+            mistakes={
+                "pixels wrapped around the border (np.roll); fill the gap with zeros "
+                "instead": _roll(_roll(images, dy, axis=1), dx, axis=2).reshape(n, 64),
+                f"{WRONG_SIGN}: the image moved the other way (dx > 0 moves right, dy > 0 "
+                "down)": _ref_shift(X, -dx, -dy),
+                "dx and dy swapped (dx moves columns, dy moves rows)": _ref_shift(X, dy, dx),
+            },
+        )
+    passed("shift_images")
+
+
+# ----- exercise 7: initialization by activation ------------------------------------------------
+def _target_std(d_in: int, d_out: int, activation: str) -> float:
+    return float(_sqrt(2.0 / d_in)) if activation == "relu" else float(_sqrt(2.0 / (d_in + d_out)))
+
+
+def init_layer(
+    student_fn: Callable[..., Any],
+    *,
+    cases: Sequence[tuple[int, int, str]] = ((400, 100, "relu"), (100, 400, "tanh")),
+    seed: int = 5,
+) -> None:
+    """Check ``init_layer(d_in, d_out, activation, rng) -> (W, b)`` statistically.
+
+    W has shape (d_out, d_in), mean 0 and the standard deviation of He (ReLU) or Xavier
+    (tanh, sigmoid) within 3 %; b is zero; the same seed gives the same W.
+    """
+    guard()
+    for d_in, d_out, act in cases:
+        what = f"init_layer(d_in={d_in}, d_out={d_out}, activation={act!r}, rng)"
+        got = call(student_fn, d_in, d_out, act, _default_rng(seed), what=what)
+        if not isinstance(got, tuple | list) or len(got) != 2:
+            raise CheckError(f"{what} should return the pair (W, b).")
+        W, b = _asarray(got[0], dtype=float), got[1]
+        expect_shape(f"{what}: W", W, (d_out, d_in), hint="W has one row per output unit.")
+        expect_shape(f"{what}: b", b, (d_out,))
+        expect(not _asarray(b).any(), f"{what}: b should start at zero.")
+        std, want = float(W.std()), _target_std(d_in, d_out, act)
+        expect(
+            abs(float(W.mean())) < 0.1 * want,
+            f"{what}: the weights should have mean 0, got {float(W.mean()):.4f}.",
+        )
+        if abs(std / want - 1) <= 0.03:
+            continue
+        he, xavier = float(_sqrt(2.0 / d_in)), float(_sqrt(2.0 / (d_in + d_out)))
+        diagnoses = [
+            (float(_sqrt(2.0 / d_out)), "fan_out (d_out) used instead of fan_in (d_in)"),
+            (want**2, "a missing square root: that is the variance, not the standard deviation"),
+            (
+                xavier,
+                "Xavier scaling for ReLU; ReLU zeroes half its inputs, so use He, sqrt(2 / fan_in)",
+            ),
+            (he, f"He scaling for {act}; use Xavier, sqrt(2 / (fan_in + fan_out))"),
+            (float(_sqrt(1.0 / d_in)), "sqrt(1 / fan_in), a factor sqrt(2) too small"),
+            (1.0, "unscaled N(0, 1) weights"),
+        ]
+        hint = next((text for s, text in diagnoses if abs(std / s - 1) <= 0.03), None)
+        raise CheckError(
+            f"{what}: the weights have standard deviation {std:.4f}, expected {want:.4f}"
+            + (f": it looks like {hint}." if hint else ".")
+        )
+    W1 = call(student_fn, 30, 20, "relu", _default_rng(seed + 1), what="init_layer")[0]
+    W2 = call(student_fn, 30, 20, "relu", _default_rng(seed + 1), what="init_layer")[0]
+    expect(
+        bool((_asarray(W1) == _asarray(W2)).all()),
+        "init_layer: two calls with generators made from the same seed gave different weights. "
+        "Draw from the rng argument, not from np.random.",
+    )
+    passed("init_layer")
