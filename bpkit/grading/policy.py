@@ -1,0 +1,68 @@
+"""The grading policy, in one place, applied to an nbgrader config.
+
+The course's ``nbgrader_config.py`` calls :func:`apply_grading_policy`, so plain ``nbgrader``
+commands, the formgrader and ``bpkit grade`` all grade the same way:
+
+- **stderr:** Python warnings do not zero a test cell; exceptions do (see
+  :mod:`bpkit.grading.stderr` for why).
+- **timeouts:** each cell gets ``DEFAULT_TIMEOUT`` seconds; on timeout nbgrader interrupts the
+  kernel, the cell scores 0 and the rest of the notebook still runs.
+- **deleted or edited test cells:** edited locked cells are restored from the gradebook
+  (nbgrader's default) and deleted ones are put back (``OverwriteCells.add_missing_cells``).
+- **huge output:** the grading kernel keeps the first lines each cell prints and drops the rest
+  (:mod:`bpkit.grading.kernel_output`), so printing millions of lines neither stalls grading nor
+  runs into the timeout; the graded notebook keeps at most ``MAX_OUTPUT_LINES`` lines per cell.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from bpkit.grading.kernel_output import MAX_LINES, kernel_arguments
+from bpkit.grading.stderr import WarningsToStdout
+
+#: Seconds a single cell may run during grading before it is interrupted.
+DEFAULT_TIMEOUT = 30
+#: Lines of output kept per cell (the rest is replaced by a truncation note).
+MAX_OUTPUT_LINES = 1000
+#: Traceback lines kept per error.
+MAX_TRACEBACK_LINES = 100
+
+
+def autograde_preprocessors() -> list[type]:
+    """nbgrader's autograde pipeline with :class:`WarningsToStdout` right after execution."""
+    return [
+        Execute,
+        WarningsToStdout,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
+
+
+def apply_grading_policy(c: Any, timeout: int | None = None) -> Any:
+    """Write bpkit's grading settings into the traitlets config ``c`` and return it.
+
+    ``timeout`` (seconds per cell) defaults to :data:`DEFAULT_TIMEOUT`.
+    """
+    c.Execute.timeout = DEFAULT_TIMEOUT if timeout is None else int(timeout)
+    c.Execute.interrupt_on_timeout = True
+    c.Execute.extra_arguments = kernel_arguments(MAX_LINES)
+    c.OverwriteCells.add_missing_cells = True
+    c.Autograde.autograde_preprocessors = autograde_preprocessors()
+    c.LimitOutput.max_lines = MAX_OUTPUT_LINES
+    c.LimitOutput.max_traceback = MAX_TRACEBACK_LINES
+    return c

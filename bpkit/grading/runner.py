@@ -1,0 +1,270 @@
+"""``bpkit grade``: autograde a whole class in parallel, one OS process per student.
+
+The parent process never runs student code. It sanitizes every submission, starts up to
+``workers`` processes of :mod:`bpkit.grading.worker` at a time, watches them, and turns every
+outcome, including a worker that was killed or never wrote a verdict, into a status row. Every
+student in ``submitted/`` or in the gradebook ends up with exactly one row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bpkit.grading import sanitize as sz
+from bpkit.grading import worker
+from bpkit.grading.course import Course
+from bpkit.grading.progress import Progress
+from bpkit.grading.status import FAILED, GRADED, INVALID, MISSING, StudentStatus, save
+
+#: Default per-process address-space cap in MiB (the kernel inherits it).
+DEFAULT_MEMORY_MB = 4096
+#: Seconds added to (cells x timeout) before a whole student is stopped.
+DEADLINE_SLACK = 120
+
+
+@dataclass
+class Job:
+    student: str
+    prep: sz.Sanitized
+    proc: multiprocessing.Process | None = None
+    started: float = 0.0
+    deadline: float = 0.0
+    result_path: Path | None = None
+    log_path: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def submitted_students(course: Course, assignment: str) -> list[str]:
+    """Students with a folder ``submitted/<student>/<assignment>``."""
+    if not course.submitted_dir.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in course.submitted_dir.iterdir()
+        if p.is_dir() and (p / assignment).is_dir() and not p.name.startswith(".")
+    )
+
+
+def gradebook_students(course: Course) -> list[str]:
+    with course.gradebook() as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Process ids below ``pid`` (Linux /proc; empty elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def kill_tree(proc: multiprocessing.Process) -> None:
+    """Kill a worker and everything it started (its kernel runs in its own session)."""
+    for pid in [*_descendants(proc.pid), proc.pid]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    proc.join()
+
+
+class ClassGrader:
+    """Grades every submission of one assignment; see :func:`grade_class`."""
+
+    def __init__(
+        self,
+        course: Course,
+        assignment: str,
+        *,
+        workers: int,
+        timeout: int,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        progress: Progress | None = None,
+    ) -> None:
+        self.course, self.assignment = course, assignment
+        self.workers, self.timeout, self.memory_mb = max(1, workers), timeout, memory_mb
+        self.progress = progress or Progress(0, enabled=False)
+        self.work_dir = course.root / ".bpkit" / "grading" / assignment
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+
+    # -- preparation -----------------------------------------------------------------------
+    def prepare(self, students: list[str]) -> list[sz.Sanitized]:
+        specs = sz.notebook_specs(self.course.source_dir / self.assignment)
+        self.n_cells = sum(len(s.grade_ids) for s in specs) + 2
+        prepared = []
+        for student in students:
+            source = self.course.submitted_dir / student / self.assignment
+            output = self.course.sanitized_dir / student / self.assignment
+            prepared.append(sz.sanitize(source, output, student, specs))
+        with self.course.gradebook() as gb:  # create students up front, not in parallel
+            for prep in prepared:
+                gb.update_or_create_student(prep.student)
+        return prepared
+
+    # -- processes -------------------------------------------------------------------------
+    def start(self, job: Job) -> None:
+        job.result_path = self.work_dir / f"{job.student}.json"
+        job.log_path = self.work_dir / f"{job.student}.log"
+        for path in (job.result_path, job.result_path.with_suffix(".cell")):
+            path.unlink(missing_ok=True)
+        args = argparse.Namespace(
+            root=str(self.course.root), db_url=str(self.course.db_url),
+            assignment=self.assignment, student=job.student, timeout=self.timeout,
+            memory_mb=self.memory_mb, retries=4, result=str(job.result_path),
+        )  # fmt: skip
+        context = multiprocessing.get_context("fork")
+        job.proc = context.Process(target=worker.child_main, args=(args, str(job.log_path)))
+        job.proc.start()
+        job.started = time.monotonic()
+        job.deadline = job.started + self.timeout * self.n_cells + DEADLINE_SLACK
+
+    def finish(self, job: Job, killed_for_time: bool = False) -> StudentStatus:
+        seconds = round(time.monotonic() - job.started, 1)
+        verdict = {}
+        if job.result_path and job.result_path.exists():
+            try:
+                verdict = json.loads(job.result_path.read_text())
+            except ValueError:
+                verdict = {}
+        cell_file = job.result_path.with_suffix(".cell") if job.result_path else None
+        where = cell_file.read_text() if cell_file and cell_file.exists() else "unknown cell"
+        if killed_for_time:
+            limit = round(job.deadline - job.started)
+            verdict = {
+                "status": FAILED,
+                "reason": f"stopped after {limit} s for the whole notebook (last cell: {where})",
+            }
+        elif not verdict:
+            code = job.proc.exitcode if job.proc else None
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            verdict = {
+                "status": FAILED,
+                "reason": f"the grading process died ({how}) during {where}; see {job.log_path}",
+            }
+        return self.status_of(job.prep, verdict, seconds)
+
+    def status_of(self, prep: sz.Sanitized, verdict: dict, seconds: float | None) -> StudentStatus:
+        findings = verdict.get("findings", {})
+        status = verdict["status"]
+        reasons = [verdict.get("reason", "")]
+        if prep.status == INVALID and status == GRADED:
+            status = INVALID
+        reasons += prep.problems + prep.notes
+        suspicion = list(prep.suspicion)
+        suspicion += [f"at run time: {t}" for t in findings.get("tampering", [])]
+        row = StudentStatus(
+            self.assignment, prep.student, status, "; ".join(r for r in reasons if r),
+            suspicion, seconds,
+        )  # fmt: skip
+        return row
+
+    def run(self, students: list[str] | None = None) -> list[StudentStatus]:
+        worker.preload()
+        if self.course.ensure_in_gradebook(self.assignment):
+            self.progress.message(f"registered '{self.assignment}' in the gradebook")
+        if students is None:
+            students = submitted_students(self.course, self.assignment)
+        prepared = self.prepare(students)
+        rows: list[StudentStatus] = []
+        todo = []
+        for prep in prepared:
+            if prep.gradable:
+                todo.append(Job(prep.student, prep))
+            else:
+                verdict = {"status": prep.status, "reason": ""}
+                rows.append(self.status_of(prep, verdict, None))
+        absent = sorted(set(gradebook_students(self.course)) - set(students))
+        for student in absent:
+            prep = sz.Sanitized(student, status=MISSING, problems=["no submission"])
+            rows.append(self.status_of(prep, {"status": MISSING}, None))
+        self.progress.total = len(rows) + len(todo)
+        for row in rows:
+            self.progress.done(row)
+        save(self.course.db_url, self.course.course_id, rows)
+        rows.extend(self._run_jobs(todo))
+        return sorted(rows, key=lambda r: r.student)
+
+    def _run_jobs(self, todo: list[Job]) -> list[StudentStatus]:
+        rows, running = [], []
+        todo = list(todo)
+        try:
+            while todo or running:
+                while todo and len(running) < self.workers:
+                    job = todo.pop(0)
+                    self.start(job)
+                    running.append(job)
+                time.sleep(0.05)
+                for job in list(running):
+                    overdue = time.monotonic() > job.deadline
+                    alive = job.proc.is_alive()
+                    if alive and not overdue:
+                        continue
+                    if alive:
+                        kill_tree(job.proc)
+                    else:
+                        job.proc.join()
+                    overdue = overdue and alive
+                    running.remove(job)
+                    row = self.finish(job, killed_for_time=overdue)
+                    save(self.course.db_url, self.course.course_id, [row])
+                    rows.append(row)
+                    self.progress.done(row)
+        finally:
+            for job in running:  # interrupted (Ctrl-C): leave no process behind
+                kill_tree(job.proc)
+        return rows
+
+
+def grade_class(
+    course: Course,
+    assignment: str,
+    *,
+    workers: int | None = None,
+    timeout: int = 30,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    students: list[str] | None = None,
+    progress: Progress | None = None,
+) -> list[StudentStatus]:
+    """Autograde every submission of ``assignment``; one status row per student.
+
+    workers: processes at a time (default: the number of CPUs); timeout: seconds per cell;
+    memory_mb: address-space cap per student (0: none); students: only these (default: all
+    folders in ``submitted/``; students known to the gradebook without a folder are "missing").
+    """
+    grader = ClassGrader(
+        course, assignment, workers=workers or os.cpu_count() or 1, timeout=timeout,
+        memory_mb=memory_mb, progress=progress,
+    )  # fmt: skip
+    rows = grader.run(students)
+    attach_scores(course, rows)
+    return rows
+
+
+def attach_scores(course: Course, rows: list[StudentStatus]) -> None:
+    """Fill ``score``/``max_score`` from the gradebook (0 when nothing was graded)."""
+    from nbgrader.api import MissingEntry
+
+    with course.gradebook() as gb:
+        for row in rows:
+            row.max_score = gb.find_assignment(row.assignment).max_score
+            try:
+                sub = gb.find_submission(row.assignment, row.student)
+                row.score = sub.score if row.status != MISSING else 0.0
+            except MissingEntry:
+                row.score = 0.0

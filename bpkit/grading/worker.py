@@ -1,0 +1,188 @@
+"""Grade ONE student in its own OS process.
+
+``bpkit grade`` forks one child per student (:func:`child_main`); ``python -m
+bpkit.grading.worker ...`` does the same by hand, for debugging one submission. Whatever a notebook
+does (``os._exit``, a segfault, eating all memory) can at worst end that process, never the batch.
+Forking from a parent that has already imported nbgrader saves each student the ~4 s of CPU that
+importing nbgrader, nbconvert and jsonschema costs. The process:
+
+1. caps its own address space (``resource.setrlimit``); the kernel it starts inherits the cap, so
+   a memory blow-up becomes a ``MemoryError`` in the cell, or at worst a dead kernel;
+2. pins numeric libraries to one thread, because ``--workers`` kernels already share the cores;
+3. runs nbgrader's autograde for the student on the sanitized copy, retrying when a shared SQLite
+   gradebook reports ``database is locked``;
+4. writes a JSON verdict: graded / timed out / failed, with the reason in plain words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+LOCKED = "database is locked"
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's (and its children's) address space at ``megabytes`` MiB (0: no cap)."""
+    if megabytes <= 0:
+        return
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _cell_label(cell: dict, index: int) -> str:
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"cell {index + 1} ('{grade_id}')" if grade_id else f"cell {index + 1}"
+
+
+def notebook_findings(paths: list[Path]) -> dict[str, list[str]]:
+    """Read graded notebooks: cells that timed out, ran out of memory, or tripped the guard."""
+    found: dict[str, list[str]] = {"timeouts": [], "memory": [], "tampering": []}
+    for path in paths:
+        try:
+            nb = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        for index, cell in enumerate(nb.get("cells", [])):
+            for out in cell.get("outputs", []):
+                if out.get("output_type") != "error":
+                    continue
+                name, value = out.get("ename", ""), str(out.get("evalue", ""))
+                label = f"{path.stem}: {_cell_label(cell, index)}"
+                if name == "CellTimeoutError":
+                    found["timeouts"].append(label)
+                elif name == "MemoryError":
+                    found["memory"].append(label)
+                elif "Tampering detected" in value:
+                    found["tampering"].append(f"{label}: {value.splitlines()[0]}")
+    return found
+
+
+def explain_failure(text: str, memory_mb: int) -> str:
+    """A plain-words reason from nbgrader's log and traceback."""
+    if "Kernel died" in text or "DeadKernelError" in text:
+        return (
+            "the kernel died while running the notebook (os._exit, a crash such as a segfault, "
+            f"or memory use beyond the {memory_mb} MB limit)"
+        )
+    if "UnresponsiveKernelError" in text or "became unresponsive" in text:
+        return "the kernel stopped responding and could not be interrupted"
+    if LOCKED in text:
+        return "the gradebook stayed locked by other graders (database is locked)"
+    if "MemoryError" in text:
+        return f"the grader ran out of memory (limit {memory_mb} MB)"
+    errors = [line for line in text.splitlines() if line.startswith("[ERROR]")]
+    useful = [e for e in errors if "Please see the" not in e and "There was an error" not in e]
+    return (useful or errors or ["nbgrader autograde failed"])[0].removeprefix("[ERROR] ")
+
+
+def grade_one(args: argparse.Namespace) -> dict:
+    """Autograde one student; return the verdict dict."""
+    from bpkit.grading.course import SANITIZED, Course
+    from bpkit.grading.status import FAILED, GRADED, TIMED_OUT
+
+    progress = Path(args.result).with_suffix(".cell")
+
+    def on_cell(cell=None, cell_index=0, **_: object) -> None:
+        progress.write_text(_cell_label(cell or {}, cell_index))
+
+    course = Course(Path(args.root), db_url=args.db_url, timeout=args.timeout)
+    course._config.Execute.on_cell_execute = on_cell
+    api = course.api(submitted_directory=SANITIZED)
+    result: dict = {}
+    for attempt in range(args.retries + 1):
+        result = api.autograde(args.assignment, args.student, force=True, create=True)
+        text = (result.get("log") or "") + (result.get("error") or "")
+        if result["success"] or LOCKED not in text or attempt == args.retries:
+            break
+        time.sleep(0.5 * 2**attempt)
+    text = (result.get("log") or "") + (result.get("error") or "")
+    folder = course.autograded_dir / args.student / args.assignment
+    findings = notebook_findings(sorted(folder.glob("*.ipynb")))
+    verdict = {"status": GRADED, "reason": "", "findings": findings, "attempts": attempt + 1}
+    if not result["success"]:
+        where = progress.read_text() if progress.exists() else ""
+        reason = explain_failure(text, args.memory_mb)
+        if where and "kernel" in reason:
+            reason += f"; last cell started: {where}"
+        verdict.update(status=FAILED, reason=reason)
+    elif findings["timeouts"]:
+        cells = ", ".join(findings["timeouts"])
+        verdict.update(
+            status=TIMED_OUT,
+            reason=f"{cells} ran longer than {args.timeout} s and scored 0; the rest was graded",
+        )
+    if findings["memory"] and verdict["status"] != FAILED:
+        note = f"out of memory (limit {args.memory_mb} MB) in {', '.join(findings['memory'])}"
+        verdict["reason"] = "; ".join(filter(None, [verdict["reason"], note]))
+    return verdict
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bpkit.grading.worker")
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--db-url", required=True)
+    parser.add_argument("--assignment", required=True)
+    parser.add_argument("--student", required=True)
+    parser.add_argument("--timeout", type=int, required=True)
+    parser.add_argument("--memory-mb", type=int, default=0)
+    parser.add_argument("--retries", type=int, default=4)
+    parser.add_argument("--result", required=True, help="where to write the JSON verdict")
+    return parser.parse_args(argv)
+
+
+def preload() -> None:
+    """Import what grading needs, so forked children start warm."""
+    import nbgrader.apps.api  # noqa: F401
+    import nbgrader.converters.autograde  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+
+    import bpkit.grading.course  # noqa: F401
+
+
+def child_main(args: argparse.Namespace, log_path: str) -> None:
+    """Entry point of a forked child: own session, output to ``log_path``, then grade."""
+    os.setsid()  # Ctrl-C in the terminal reaches the parent, which stops the children
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    run(parse_args(argv))
+    return 0
+
+
+def run(args: argparse.Namespace) -> None:
+    """Grade one student and write the verdict to ``args.result``."""
+    limit_memory(args.memory_mb)
+    for var in THREAD_VARS:
+        os.environ[var] = "1"
+    try:
+        verdict = grade_one(args)
+    except MemoryError:
+        verdict = {
+            "status": "failed",
+            "reason": f"the grader ran out of memory ({args.memory_mb} MB)",
+        }
+    except Exception as error:  # report, never crash silently
+        verdict = {"status": "failed", "reason": f"grader error: {type(error).__name__}: {error}"}
+    Path(args.result).write_text(json.dumps(verdict))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Build a tiny nbgrader course and a class of fabricated submissions, for tests and benchmarks.
+
+The fixture assignment ``ex01`` has one notebook with two graded exercises:
+
+- ``square`` (2 points): visible check in ``fixture_checks.py``, hidden check in the grader-only
+  ``fixture_grader.py``, both built on ``bpkit.checks._core`` (``guard`` refuses to run when
+  numpy, builtins or bpkit were monkeypatched);
+- ``mean`` (1 point): same layout.
+
+Submissions are made from the generated release, with the answer cells filled in, so they look
+exactly like what a student hands in.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ASSIGNMENT = "ex01"
+NOTEBOOK = "ex01"
+MAX_SCORE = 3.0
+
+CONFIG = '''\
+"""Fixture course for the grading tests."""
+
+import os
+from pathlib import Path
+
+from bpkit.grading.policy import apply_grading_policy
+
+c = get_config()  # noqa: F821
+ROOT = Path(__file__).resolve().parent
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.course_id = "fixture"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "course"
+_paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
+apply_grading_policy(c)
+'''
+
+VISIBLE_CHECKS = '''\
+"""Visible checks of the fixture assignment."""
+
+import numpy as np
+
+from bpkit.checks._core import call, expect_close, guard, passed
+
+
+def check_square(square):
+    guard()
+    x = np.array([1.0, -2.0, 3.0])
+    expect_close("square(x)", call(square, x, what="square(x)"), x * x,
+                 mistakes={"2x instead of x squared": 2 * x})
+    passed("square")
+
+
+def check_mean(mean):
+    guard()
+    x = np.array([1.0, 2.0, 6.0])
+    expect_close("mean(x)", call(mean, x, what="mean(x)"), 3.0,
+                 mistakes={"the sum instead of the mean": 9.0})
+    passed("mean")
+'''
+
+HIDDEN_CHECKS = '''\
+"""Hidden checks of the fixture assignment (never given to students)."""
+
+import numpy as np
+
+from bpkit.checks._core import call, expect_close, guard
+
+
+def check_square(square):
+    guard()
+    x = np.linspace(-3.0, 3.0, 7)
+    expect_close("square on 7 points", call(square, x, what="square(x)"), x * x)
+
+
+def check_mean(mean):
+    guard()
+    x = np.arange(10.0)
+    expect_close("mean of 0..9", call(mean, x, what="mean(x)"), 4.5)
+'''
+
+SETUP = "import numpy as np\nimport fixture_checks as checks"
+SQUARE = "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
+MEAN = "def mean(x):\n    ### BEGIN SOLUTION\n    return np.mean(x)\n    ### END SOLUTION"
+TEST_SQUARE = (
+    "checks.check_square(square)\n### BEGIN HIDDEN TESTS\n"
+    "import fixture_grader as hidden\nhidden.check_square(square)\n### END HIDDEN TESTS"
+)
+TEST_MEAN = (
+    "checks.check_mean(mean)\n### BEGIN HIDDEN TESTS\n"
+    "import fixture_grader as hidden\nhidden.check_mean(mean)\n### END HIDDEN TESTS"
+)
+
+#: Correct answers, keyed by grade_id.
+CORRECT = {
+    "square": "def square(x):\n    return x * x",
+    "mean": "def mean(x):\n    return np.mean(x)",
+}
+#: Plausible wrong answers.
+WRONG = {"square": "def square(x):\n    return 2 * x", "mean": "def mean(x):\n    return np.sum(x)"}
+
+
+def _meta(grade_id: str, *, grade: bool, solution: bool, points: float | None = None) -> dict:
+    meta = {
+        "grade": grade,
+        "solution": solution,
+        "locked": not solution,
+        "grade_id": grade_id,
+        "schema_version": 3,
+    }
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def source_notebook() -> nbformat.NotebookNode:
+    """The instructor's notebook, with solutions and hidden tests."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata.language_info = {"name": "python"}
+    code = nbformat.v4.new_code_cell
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Fixture assignment\nTwo tiny exercises."),
+        code(SETUP, metadata=_meta("setup", grade=False, solution=False)),
+        code(SQUARE, metadata=_meta("square", grade=False, solution=True)),
+        code(TEST_SQUARE, metadata=_meta("test_square", grade=True, solution=False, points=2)),
+        code(MEAN, metadata=_meta("mean", grade=False, solution=True)),
+        code(TEST_MEAN, metadata=_meta("test_mean", grade=True, solution=False, points=1)),
+    ]
+    return nb
+
+
+def build_course(root: Path) -> Path:
+    """Write the fixture course under ``root``, release it and register it in the gradebook."""
+    from bpkit.grading.course import Course
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(CONFIG)
+    (root / "fixture_checks.py").write_text(VISIBLE_CHECKS)
+    (root / "fixture_grader.py").write_text(HIDDEN_CHECKS)
+    folder = root / "solutions" / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(source_notebook(), folder / f"{NOTEBOOK}.ipynb")
+    result = Course(root).api().generate_assignment(ASSIGNMENT, force=True, create=True)
+    assert result["success"], result.get("error")
+    return root
+
+
+def release_notebook(root: Path) -> nbformat.NotebookNode:
+    """The student version, as generated by nbgrader."""
+    return nbformat.read(root / "course" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
+
+
+def filled(root: Path, answers: dict[str, str], extra: list[str] | None = None):
+    """The release notebook with answer cells replaced (grade_id -> source).
+
+    ``extra`` sources are appended as new code cells after the setup cell, as a student might add
+    scratch cells.
+    """
+    nb = release_notebook(root)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    for i, source in enumerate(extra or []):
+        nb.cells.insert(2 + i, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def submit(root: Path, student: str, content, name: str = f"{NOTEBOOK}.ipynb") -> Path:
+    """Put a submission at ``submitted/<student>/ex01/<name>``.
+
+    ``content`` is a notebook node, or raw text/bytes for broken files.
+    """
+    folder = root / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif isinstance(content, str):
+        path.write_text(content)
+    else:
+        nbformat.write(content, path)
+    (folder / "timestamp.txt").write_text("2026-01-15 12:00:00.000000 UTC")
+    return path
+
+
+def hostile(code: str) -> str:
+    """Dedent a hostile answer snippet."""
+    return textwrap.dedent(code).strip("\n")
+
+
+def as_json(nb) -> str:
+    return json.dumps(nb)
