@@ -39,30 +39,28 @@ def _load_wrong() -> dict[str, list[tuple[str, str, str]]]:
     return module.WRONG
 
 
-def _answer_cells() -> dict[str, str]:
+def _cells_by_grade_id() -> dict[str, str]:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+        if cell.cell_type == "code" and "grade_id" in meta and not meta.get("grade"):
             cells[meta["grade_id"]] = cell.source
     return cells
 
 
-def _namespace() -> dict:
-    from bpkit import autodiff
-
-    return {"autodiff": autodiff, "__name__": "student"}
+CELLS = _cells_by_grade_id()
+SETUP = CELLS.pop("setup")
+ANSWERS = CELLS
+WRONG = _load_wrong()
 
 
 def _define(source: str, name: str):
-    ns = _namespace()
-    exec(compile(source, f"<{name}>", "exec"), ns)  # noqa: S102 - test of notebook code
+    """Run the notebook's setup cell, then `source`, as a kernel would; return `name`."""
+    ns: dict = {"__name__": "__main__"}
+    exec(compile(SETUP, "<setup>", "exec"), ns)
+    exec(compile(source, f"<{name}>", "exec"), ns)
     return ns[name]
-
-
-WRONG = _load_wrong()
-ANSWERS = _answer_cells()
 
 
 def test_every_exercise_has_an_answer_cell_and_three_wrong_answers():
