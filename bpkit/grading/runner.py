@@ -21,7 +21,15 @@ from bpkit.grading import sanitize as sz
 from bpkit.grading import worker
 from bpkit.grading.course import Course
 from bpkit.grading.progress import Progress
-from bpkit.grading.status import FAILED, GRADED, INVALID, MISSING, StudentStatus, save
+from bpkit.grading.status import (
+    FAILED,
+    GRADED,
+    INVALID,
+    MISSING,
+    TIMED_OUT,
+    StudentStatus,
+    save,
+)
 
 #: Default per-process address-space cap in MiB (the kernel inherits it).
 DEFAULT_MEMORY_MB = 4096
@@ -257,14 +265,19 @@ def grade_class(
 
 
 def attach_scores(course: Course, rows: list[StudentStatus]) -> None:
-    """Fill ``score``/``max_score`` from the gradebook (0 when nothing was graded)."""
+    """Fill ``score``/``max_score`` from the gradebook.
+
+    Only submissions that were actually run keep their gradebook score; failed, missing and
+    unreadable ones score 0 (an older score in the gradebook must not show through).
+    """
     from nbgrader.api import MissingEntry
 
     with course.gradebook() as gb:
         for row in rows:
             row.max_score = gb.find_assignment(row.assignment).max_score
-            try:
-                sub = gb.find_submission(row.assignment, row.student)
-                row.score = sub.score if row.status != MISSING else 0.0
-            except MissingEntry:
-                row.score = 0.0
+            row.score = 0.0
+            if row.status in (GRADED, TIMED_OUT, INVALID) and row.seconds is not None:
+                try:
+                    row.score = gb.find_submission(row.assignment, row.student).score
+                except MissingEntry:
+                    pass
