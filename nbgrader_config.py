@@ -24,3 +24,16 @@ os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Grading policy, shared by `bpkit grade`, `bpkit validate` and plain nbgrader commands (the full
+# reasoning is in bpkit/grading/policy.py and bpkit/grading/stderr.py):
+# - stderr: a Python warning (e.g. a RuntimeWarning from a correct answer) is moved to stdout and
+#   does not zero the test cell; exceptions still do, and so does any other stderr text;
+# - timeouts: 30 s per cell (`bpkit grade --timeout`); on timeout the cell scores 0 and grading
+#   goes on with the next cell;
+# - OverwriteCells.add_missing_cells = True: deleted test cells are put back (edited ones are
+#   always restored);
+# - huge output: the grading kernel keeps the first 2000 lines per cell, the graded notebook 1000.
+from bpkit.grading.policy import apply_grading_policy  # noqa: E402
+
+apply_grading_policy(c)
