@@ -69,7 +69,7 @@ def main() -> None:
     t_dir = median_time(directional, 30)
     cpu_dir = cpu_time(directional, 30)
     print(
-        f"directional check: {t_dir * 1e3:8.2f} ms wall, {cpu_dir * 1e3:.2f} ms CPU  (goal <= 20 ms)"
+        f"directional check: {t_dir * 1e3:8.2f} ms wall, {cpu_dir * 1e3:.2f} ms CPU (goal <= 20 ms)"
         f"  rel_error {report.entries[0].rel_error:.1e}"
     )
 
