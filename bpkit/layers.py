@@ -36,10 +36,26 @@ class Layer:
         self.training: bool = True
 
     def forward(self, a_prev: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """Compute the output and cache what ``backward`` needs.
+
+        Args:
+            a_prev: input of shape (n, d_in).
+
+        Returns:
+            a: output of shape (n, d_out).
+        """
+        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """Chain rule through this layer; fills ``grads``.
+
+        Args:
+            dout: dL/da of shape (n, d_out) (already holding the 1/n of the batch mean).
+
+        Returns:
+            dL/da_prev of shape (n, d_in).
+        """
+        raise NotImplementedError(f"{type(self).__name__}.backward is not implemented")
 
     def __call__(self, a_prev: np.ndarray) -> np.ndarray:
         return self.forward(a_prev)
@@ -170,23 +186,21 @@ class Linear(Layer):
 
 
 class _Activation(Layer):
-    """An element-wise ``a = f(z)``; keeps the input's dtype and shape."""
+    """An element-wise ``a = f(z)``: z and a have the same shape (n, d) and dtype.
+
+    ``cache`` holds what backward needs (``a`` itself, or the mask ``z > 0``).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.cache: np.ndarray | None = None
-
-    def _check_input(self, z: Any) -> np.ndarray:
-        if not isinstance(z, np.ndarray) or z.dtype.kind != "f":
-            z = as_float(z)
-        return z
 
 
 class Sigmoid(_Activation):
     """``a = sigmoid(z)``; backward: ``dL/dz = dout * a * (1 - a)`` (caches ``a``)."""
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        self.cache = a = sigmoid(self._check_input(z))
+        self.cache = a = sigmoid(z)
         return a
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -202,7 +216,7 @@ class Tanh(_Activation):
     """``a = tanh(z)``; backward: ``dL/dz = dout * (1 - a**2)`` (caches ``a``)."""
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        self.cache = a = np.tanh(self._check_input(z))
+        self.cache = a = np.tanh(as_float(z))
         return a
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -218,7 +232,7 @@ class ReLU(_Activation):
     """``a = max(z, 0)``; backward: ``dL/dz = dout * (z > 0)`` (caches ``a``; a > 0 iff z > 0)."""
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        self.cache = a = np.maximum(self._check_input(z), 0)
+        self.cache = a = np.maximum(as_float(z), 0)
         return a
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -240,7 +254,7 @@ class LeakyReLU(_Activation):
         return f"LeakyReLU(slope={self.slope})"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        z = self._check_input(z)
+        z = as_float(z)
         self.cache = positive = z > 0
         return np.where(positive, z, self.slope * z)
 
