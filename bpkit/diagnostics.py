@@ -125,7 +125,7 @@ class ActivationStats:
 
 def _records(model: Any) -> list[Any]:
     records = getattr(model, "records", None)
-    if not records:
+    if not records or all(getattr(r, "output", None) is None for r in records):
         raise ValueError(
             "no recorded activations: build the model with record=True "
             "(e.g. mlp(sizes, record=True)) and run a forward pass first"

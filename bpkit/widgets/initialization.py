@@ -108,7 +108,7 @@ class InitExplorer(Explorer):
         style = {"description_width": "initial"}
         return {
             "depth": widgets.IntSlider(
-                value=8, min=1, max=MAX_DEPTH, description="depth", style=style
+                value=10, min=1, max=MAX_DEPTH, description="depth", style=style
             ),
             "activation": widgets.Dropdown(
                 options=["sigmoid", "tanh", "relu"],
@@ -125,7 +125,7 @@ class InitExplorer(Explorer):
                 layout=widgets.Layout(width="170px"),
             ),
             "scale": widgets.FloatLogSlider(
-                value=1.0,
+                value=0.1,
                 base=10,
                 min=-3,
                 max=1,
