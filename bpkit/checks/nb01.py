@@ -497,13 +497,20 @@ NO_SEED = "root.grad never set to 1.0 (every grad stays 0)"
 STALE = 0.25  # grads are set to this before the student's pass, to see whether they reset them
 
 
-def _simulate(root: Value, order: list[Value], mistake: str) -> list[float]:
+def _simulate(
+    root: Value,
+    order: list[Value],
+    mistake: str,
+    local_grads: Callable[[Value], list[tuple[Value, float]]] | None = None,
+) -> list[float]:
+    """The grads a backward pass with `mistake` ("" for none) leaves, using `local_grads`."""
+    local_grads = local_grads or reference_local_grads
     for node in order:
         node.grad = STALE if mistake == NO_RESET else 0.0
     root.grad = 0.0 if mistake == NO_SEED else 1.0
     walk = order if mistake == FORWARD_ORDER else order[::-1]
     for node in walk:
-        for child, local in reference_local_grads(node):
+        for child, local in local_grads(node):
             if mistake == OVERWRITE:
                 child.grad = local * node.grad
             elif mistake == NO_CHAIN:
@@ -538,7 +545,42 @@ def _check_backward(fn: Callable[..., Any], cases: Sequence[GraphCase]) -> None:
             rtol=1e-9,
             atol=1e-12,
         )
+    _check_uses_local_grads(fn, cases[0])
     passed("backward")
+
+
+def _scaled_local_grads(node: Value) -> list[tuple[Value, float]]:
+    """A deliberately different table: every local derivative times 2, plus 0.5."""
+    return [(child, 2.0 * local + 0.5) for child, local in reference_local_grads(node)]
+
+
+IGNORES_TABLE = (
+    "it ignores the local_grads it is given (the grads equal bpkit's own Value.backward()). "
+    "Compute every contribution from the pairs returned by local_grads(node)"
+)
+
+
+def _check_uses_local_grads(fn: Callable[..., Any], case: GraphCase) -> None:
+    """backward must propagate whatever local derivatives it is handed, not call bpkit's own."""
+    name, build = case
+    root = build()
+    order = autodiff.topological_order(root)
+    root.backward()
+    true_grads = np.array([n.grad for n in order])
+    right = np.array(_simulate(root, order, "", _scaled_local_grads))
+    for node in order:
+        node.grad = STALE
+    what = f"backward on {name}, called with a different table of local derivatives"
+    call(fn, root, _scaled_local_grads, what=what)
+    got = np.array([float(n.grad) for n in order])
+    expect_close(
+        f"{what}: the grads",
+        got,
+        right,
+        mistakes={IGNORES_TABLE: true_grads},
+        rtol=1e-9,
+        atol=1e-12,
+    )
 
 
 def backward(fn: Callable[..., Any]) -> None:

@@ -350,5 +350,13 @@ def backward(root, local_grads):
 """,
             "root.grad never set",
         ),
+        (
+            "bpkit's own backward called",
+            """
+def backward(root, local_grads):
+    root.backward()
+""",
+            "it ignores the local_grads it is given",
+        ),
     ],
 }

@@ -94,6 +94,13 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         ("relu' at the kink", _act(relu="return (z >= 0).astype(float)"), "1 at the kink"),
         ("relu itself", _act(relu="return F.relu(z)"), "the activation f(z) itself"),
         (
+            "unknown kind answered with zeros",
+            _ACT.format(sigmoid=_SIG, tanh=_TANH, relu=_RELU).replace(
+                "raise ValueError(kind)", "return np.zeros_like(z)"
+            ),
+            "should raise ValueError",
+        ),
+        (
             "overflowing sigmoid",
             _act(sigmoid="a = 1 / (1 + np.exp(-z)); return a * (1 - a)"),
             "emitted a warning",
