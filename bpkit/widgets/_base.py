@@ -51,6 +51,7 @@ class Explorer:
       fig: the matplotlib Figure (built once).
       widget: the ipywidgets box holding controls and picture (what ``show()`` displays).
       timings: seconds taken by each update (recompute + redraw + PNG).
+      render_timings: the redraw + PNG part of each update.
       state: the numbers behind the picture after the last update (for tests and notebooks).
     """
 
@@ -62,6 +63,7 @@ class Explorer:
             raise ValueError(f"mode must be 'auto', 'png' or 'ipympl', got {mode!r}")
         self.mode = ("ipympl" if ipympl_active() else "png") if mode == "auto" else mode
         self.timings: list[float] = []
+        self.render_timings: list[float] = []
         self.state: dict[str, Any] = {}
         self._dynamic: list[Artist] = []
         self._background: Any = None
@@ -146,8 +148,11 @@ class Explorer:
         t0 = time.perf_counter()
         with np.errstate(all="ignore"):  # diverging runs are shown, never warned about
             self._compute(self.values)
+        t1 = time.perf_counter()
         self._render()
-        self.timings.append(time.perf_counter() - t0)
+        t2 = time.perf_counter()
+        self.render_timings.append(t2 - t1)
+        self.timings.append(t2 - t0)
 
     def show(self) -> None:
         """Display the explorer (controls and figure) in the notebook."""
@@ -220,7 +225,8 @@ class Explorer:
         w, h = canvas.get_width_height(physical=True)
         img = PILImage.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=1)
+        # opaque RGB with the fastest zlib level: ~25% less to encode, ~30 kB per frame
+        img.convert("RGB").save(buf, format="png", compress_level=1)
         assert self.image is not None
         self.image.value = buf.getvalue()
 

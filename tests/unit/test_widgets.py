@@ -272,3 +272,31 @@ def test_dropout_changes_the_decision_regions() -> None:
     after = np.array(ex.fig.axes[1].images[0].get_array())
     assert before.shape == after.shape == (40, 40)
     assert np.mean(before != after) > 0.01
+
+
+# ----- headless notebook execution ----------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.parametrize("grading", [False, True])
+def test_demo_notebook_runs_headless_within_nbgrader_cell_timeout(grading, monkeypatch) -> None:
+    """nbclient (what nbval and nbgrader use) executes the demo without hanging or stderr."""
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    repo = Path(__file__).resolve().parents[2]
+    nb = nbformat.read(repo / "examples" / "explorers_demo.ipynb", as_version=4)
+    if grading:
+        monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    else:
+        monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    NotebookClient(
+        nb,
+        timeout=30,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(repo / "examples")}},
+    ).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.get("name") == "stderr" or o.output_type == "error"]
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == (0 if grading else 4)
