@@ -195,7 +195,7 @@ def test_explorers_react_to_typed_slider_values(lab: dict[str, str]) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 2400})
+            page = browser.new_page(viewport={"width": 1280, "height": 3000})
             page.goto(f"{lab['base']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
             page.wait_for_selector(".jp-Notebook", timeout=KERNEL_TIMEOUT * 1000)
             page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)

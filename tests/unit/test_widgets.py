@@ -43,32 +43,55 @@ def init() -> InitExplorer:
     return InitExplorer()
 
 
+@pytest.fixture(scope="module")
+def batch() -> BatchSizeExplorer:
+    return BatchSizeExplorer()
+
+
+@pytest.fixture(scope="module")
+def reg() -> RegularizationExplorer:
+    return RegularizationExplorer()
+
+
+FIXTURES = {
+    LearningRateExplorer: "lr",
+    InitExplorer: "init",
+    BatchSizeExplorer: "batch",
+    RegularizationExplorer: "reg",
+}
+
+
 # ----- shared behaviour ---------------------------------------------------------------------
 @pytest.mark.parametrize("cls", ALL)
-def test_explorer_builds_once_and_updates_artists_in_place(cls) -> None:
-    ex = cls()
+def test_explorer_builds_once_and_updates_artists_in_place(cls, request) -> None:
+    ex = request.getfixturevalue(FIXTURES[cls])
+    assert isinstance(ex, cls)
     assert ex.mode == "png" and isinstance(ex.widget, widgets.VBox)
     axes, lines = list(ex.fig.axes), [ln for ax in ex.fig.axes for ln in ax.lines]
     png0 = ex.png()
     assert png0.startswith(b"\x89PNG")
+    n_updates = len(ex.timings)
     name, value = MOVES[cls]
     ex.controls[name].value = value  # a real slider move: the observer fires
     assert list(ex.fig.axes) == axes  # no rebuild: same axes, same line objects
     assert [ln for ax in ex.fig.axes for ln in ax.lines] == lines
     assert ex.png() != png0, f"moving {name} did not change the picture"
-    assert len(ex.timings) == 2
+    assert len(ex.timings) == n_updates + 1
 
 
-@pytest.mark.parametrize("cls", [LearningRateExplorer, InitExplorer])
-def test_same_slider_values_give_the_same_picture(cls) -> None:
-    a, b = cls(), cls()
-    for ex in (a, b):
-        ex.set(**{k: c.value for k, c in ex.controls.items()})
-    assert a.png() == b.png()
+def test_same_slider_values_give_the_same_picture(init: InitExplorer) -> None:
+    fresh = InitExplorer()
+    values = dict(depth=7, activation="tanh", init="normal(scale)", scale=0.3)
+    fresh.set(**values)
+    init.set(depth=15, activation="relu")  # somewhere else first
+    init.set(**values)
+    assert fresh.png() == init.png()
+    np.testing.assert_array_equal(fresh.state["grad_norm"], init.state["grad_norm"])
 
 
-def test_lambda_is_disabled_without_a_penalty() -> None:
-    ex = RegularizationExplorer()
+def test_lambda_is_disabled_without_a_penalty(reg: RegularizationExplorer) -> None:
+    ex = reg
+    ex.set(penalty="none", lam=0.01, p_drop=0.0, early_stop=False)
     assert ex.controls["lam"].disabled
     before = ex.png()
     ex.controls["lam"].value = 0.5  # no penalty: lambda does nothing
@@ -206,8 +229,8 @@ def test_saturation_bars_rise_with_the_init_scale(init: InitExplorer) -> None:
 
 
 # ----- batch size -------------------------------------------------------------------------
-def test_batch_size_one_is_noisier_than_full_batch() -> None:
-    ex = BatchSizeExplorer()
+def test_batch_size_one_is_noisier_than_full_batch(batch: BatchSizeExplorer) -> None:
+    ex = batch
     ex.set(batch_size=1, eta=0.05, epochs=5)
     sgd_curve = ex.fig.axes[1].lines[1].get_ydata()
     sgd_up = float(np.mean(np.diff(sgd_curve) > 0))
@@ -220,9 +243,9 @@ def test_batch_size_one_is_noisier_than_full_batch() -> None:
     assert full_curve[-1] > sgd_curve[-1]  # but far fewer updates: slower per epoch
 
 
-def test_batch_size_divergence_is_labelled() -> None:
-    ex = BatchSizeExplorer()
-    ex.set(batch_size=4, eta=5.0)
+def test_batch_size_divergence_is_labelled(batch: BatchSizeExplorer) -> None:
+    ex = batch
+    ex.set(batch_size=4, eta=5.0, epochs=5)
     assert ex.state["diverged"]
     assert "diverged" in ex.fig.axes[0].texts[-1].get_text()
     for ax in ex.fig.axes:
@@ -233,9 +256,9 @@ def test_batch_size_divergence_is_labelled() -> None:
 
 
 # ----- regularization ---------------------------------------------------------------------
-def test_stronger_l2_shrinks_the_weights_and_the_gap() -> None:
-    ex = RegularizationExplorer()
-    ex.set(penalty="none")
+def test_stronger_l2_shrinks_the_weights_and_the_gap(reg: RegularizationExplorer) -> None:
+    ex = reg
+    ex.set(penalty="none", p_drop=0.0, early_stop=False)
     none = dict(ex.state)
     val_none = ex.fig.axes[0].lines[1].get_ydata().copy()
     ex.set(penalty="L2", lam=1e-3)
@@ -250,8 +273,8 @@ def test_stronger_l2_shrinks_the_weights_and_the_gap() -> None:
     assert ex.state["weight_norm"] < none["weight_norm"]
 
 
-def test_overfitting_then_early_stopping_cuts_the_curves() -> None:
-    ex = RegularizationExplorer()
+def test_overfitting_then_early_stopping_cuts_the_curves(reg: RegularizationExplorer) -> None:
+    ex = reg
     ex.set(penalty="none", p_drop=0.0, early_stop=False)
     val = ex.state["val_loss"]
     assert val[-1] > 1.2 * val.min()  # the unregularised net overfits: val loss rises again
@@ -264,8 +287,8 @@ def test_overfitting_then_early_stopping_cuts_the_curves() -> None:
     assert stop_line.get_xdata()[0] == ex.state["best_epoch"] + 1
 
 
-def test_dropout_changes_the_decision_regions() -> None:
-    ex = RegularizationExplorer()
+def test_dropout_changes_the_decision_regions(reg: RegularizationExplorer) -> None:
+    ex = reg
     ex.set(penalty="none", p_drop=0.0, early_stop=False)
     before = np.array(ex.fig.axes[1].images[0].get_array())
     ex.set(p_drop=0.5)
