@@ -115,3 +115,15 @@ def test_backward_check_does_not_use_the_notebooks_local_grads():
                 child.grad += local * node.grad
 
     checks.backward(backward)
+
+
+@pytest.mark.parametrize("name_build", checks.VISIBLE_GRAPHS, ids=lambda case: case[0][:30])
+def test_reference_table_reproduces_bpkit_backward(name_build):
+    """The checks' local-derivative table and Value.backward() agree on every visible graph."""
+    from bpkit import autodiff
+
+    root = name_build[1]()
+    order = autodiff.topological_order(root)
+    root.backward()
+    expected = [node.grad for node in order]
+    assert checks._simulate(root, order, "") == pytest.approx(expected, rel=1e-12, abs=1e-14)
