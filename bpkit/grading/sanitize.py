@@ -21,6 +21,7 @@ import json
 import re
 import shutil
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +122,9 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str]:
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list):
         return None, f"{path.name} is JSON but not a Jupyter notebook (it has no list of cells)"
     try:
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        with warnings.catch_warnings():  # duplicate cell ids are fixed by deduplicate()
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as error:  # nbformat raises several kinds for malformed notebooks
         return None, f"{path.name} is not a readable notebook ({type(error).__name__}: {error})"
     return nb, ""

@@ -19,8 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -81,8 +83,17 @@ def explain_failure(text: str, memory_mb: int) -> str:
         return "the gradebook stayed locked by other graders (database is locked)"
     if "MemoryError" in text:
         return f"the grader ran out of memory (limit {memory_mb} MB)"
+    exceptions = [
+        line.strip()
+        for line in text.splitlines()
+        if re.match(r"\s*[A-Za-z_][\w.]*(Error|Exception): ", line)
+        and "NbGraderException" not in line
+    ]
+    if exceptions:
+        return f"nbgrader failed: {exceptions[-1]}"
     errors = [line for line in text.splitlines() if line.startswith("[ERROR]")]
     useful = [e for e in errors if "Please see the" not in e and "There was an error" not in e]
+    useful = [e for e in useful if "Traceback" not in e]
     return (useful or errors or ["nbgrader autograde failed"])[0].removeprefix("[ERROR] ")
 
 
@@ -107,6 +118,7 @@ def grade_one(args: argparse.Namespace) -> dict:
             break
         time.sleep(0.5 * 2**attempt)
     text = (result.get("log") or "") + (result.get("error") or "")
+    print(text, flush=True)  # the worker's log file keeps nbgrader's full account
     folder = course.autograded_dir / args.student / args.assignment
     findings = notebook_findings(sorted(folder.glob("*.ipynb")))
     verdict = {"status": GRADED, "reason": "", "findings": findings, "attempts": attempt + 1}
@@ -167,8 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def quiet_warnings() -> None:
+    """Start from Python's default warning filters, whatever the parent process set.
+
+    A parent that turns warnings into errors (a test runner, ``python -W error``) must not break
+    nbgrader, which triggers SQLAlchemy's harmless "not in session" SAWarning on every new
+    submission; that one is silenced.
+    """
+    warnings.resetwarnings()
+    warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
 def run(args: argparse.Namespace) -> None:
     """Grade one student and write the verdict to ``args.result``."""
+    quiet_warnings()
     limit_memory(args.memory_mb)
     for var in THREAD_VARS:
         os.environ[var] = "1"

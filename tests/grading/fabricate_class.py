@@ -43,17 +43,21 @@ apply_grading_policy(c)
 '''
 
 VISIBLE_CHECKS = '''\
-"""Visible checks of the fixture assignment."""
+"""Visible checks of the fixture assignment.
+
+They call the student's function directly (not through ``call``), so a warning it emits reaches
+stderr exactly as in a plain assert-style test, and the grading policy decides what it costs.
+"""
 
 import numpy as np
 
-from bpkit.checks._core import call, expect_close, guard, passed
+from bpkit.checks._core import expect_close, guard, passed
 
 
 def check_square(square):
     guard()
     x = np.array([1.0, -2.0, 3.0])
-    expect_close("square(x)", call(square, x, what="square(x)"), x * x,
+    expect_close("square(x)", square(x.copy()), x * x,
                  mistakes={"2x instead of x squared": 2 * x})
     passed("square")
 
@@ -61,7 +65,7 @@ def check_square(square):
 def check_mean(mean):
     guard()
     x = np.array([1.0, 2.0, 6.0])
-    expect_close("mean(x)", call(mean, x, what="mean(x)"), 3.0,
+    expect_close("mean(x)", mean(x.copy()), 3.0,
                  mistakes={"the sum instead of the mean": 9.0})
     passed("mean")
 '''
@@ -71,19 +75,19 @@ HIDDEN_CHECKS = '''\
 
 import numpy as np
 
-from bpkit.checks._core import call, expect_close, guard
+from bpkit.checks._core import expect_close, guard
 
 
 def check_square(square):
     guard()
     x = np.linspace(-3.0, 3.0, 7)
-    expect_close("square on 7 points", call(square, x, what="square(x)"), x * x)
+    expect_close("square on 7 points", square(x.copy()), x * x)
 
 
 def check_mean(mean):
     guard()
     x = np.arange(10.0)
-    expect_close("mean of 0..9", call(mean, x, what="mean(x)"), 4.5)
+    expect_close("mean of 0..9", mean(x.copy()), 4.5)
 '''
 
 SETUP = "import numpy as np\nimport fixture_checks as checks"
