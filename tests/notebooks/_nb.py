@@ -21,7 +21,6 @@ from nbformat import NotebookNode
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 COURSE = ROOT / "course"
-WRONG_DIR = Path(__file__).resolve().parent / "wrong"
 NOTEBOOK_RE = re.compile(r"^(\d\d)_[A-Za-z0-9_]+$")
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -41,18 +40,19 @@ class Notebook:
 
     name: str
     nn: str
+    root: Path = ROOT  # another root lets the harness test itself on planted notebooks
 
     @property
     def source(self) -> Path:
-        return SOLUTIONS / self.name / f"{self.name}.ipynb"
+        return self.root / "solutions" / self.name / f"{self.name}.ipynb"
 
     @property
     def release(self) -> Path:
-        return COURSE / self.name / f"{self.name}.ipynb"
+        return self.root / "course" / self.name / f"{self.name}.ipynb"
 
     @property
     def wrong_file(self) -> Path:
-        return WRONG_DIR / f"nb{self.nn}.py"
+        return self.root / "tests" / "notebooks" / "wrong" / f"nb{self.nn}.py"
 
 
 def discover() -> list[Notebook]:
