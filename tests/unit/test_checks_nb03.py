@@ -108,3 +108,21 @@ def test_largest_stable_eta_explains_an_unlisted_value_numerically() -> None:
         checks.largest_stable_eta(lambda A: 0.5 / np.linalg.eigvalsh(A)[-1])
     with pytest.raises(CheckError, match="does not converge, so your value is too large"):
         checks.largest_stable_eta(lambda A: 3.0 / np.linalg.eigvalsh(A)[-1])
+
+
+def test_gd_step_accepts_any_in_place_update() -> None:
+    def gd_step(params: dict, grads: dict, eta: float) -> None:
+        for name in params:
+            params[name][...] = params[name] - eta * grads[name]
+
+    checks.gd_step(gd_step)
+
+
+def test_gradient_descent_accepts_a_list_of_rows() -> None:
+    def gradient_descent(grad_fn: Any, w0: np.ndarray, eta: float, steps: int) -> list:
+        rows = [np.array(w0, dtype=float)]
+        for _ in range(steps):
+            rows.append(rows[-1] - eta * grad_fn(rows[-1]))
+        return [r.tolist() for r in rows]
+
+    checks.gradient_descent(gradient_descent)

@@ -141,3 +141,28 @@ def test_a_batch_gradient_without_source_is_still_checked_by_value() -> None:
             return ref(*args)
 
     checks.batch_gradient(Wrapped())
+
+
+def test_minibatch_check_accepts_any_valid_shuffle() -> None:
+    def minibatch_indices(n: int, batch_size: int, seed: int) -> list[np.ndarray]:
+        order = np.argsort(np.random.default_rng([seed, 99]).random(n))
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+    checks.minibatch_indices(minibatch_indices)
+
+
+def test_train_epoch_check_does_not_depend_on_other_random_calls() -> None:
+    def train_epoch(
+        model: Any, X: np.ndarray, Y: np.ndarray, batch_size: int, eta: float, seed: int
+    ) -> list[float]:
+        np.random.default_rng().normal(size=7)  # unrelated draws before and during training
+        losses = []
+        for idx in minibatches(X.shape[0], batch_size, seed):
+            np.random.random(3)  # noqa: NPY002 - a student may well use the legacy API
+            L, dL_dyhat = mse(model(X[idx]), Y[idx])
+            model.backward(dL_dyhat)
+            sgd_step(model.named_params(), model.named_grads(), eta)
+            losses.append(L)
+        return losses
+
+    checks.train_epoch(train_epoch)
