@@ -198,7 +198,7 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = _dotted(node.func) or ""
-        short = func.rsplit(".", 1)[-1]
+        short = node.func.attr if isinstance(node.func, ast.Attribute) else func
         if short in ("setattr", "delattr") and node.args:
             path = self.resolve(node.args[0])
             if self.protected(path) or _dotted(node.args[0]) == "__builtins__":
