@@ -12,22 +12,31 @@ from typing import Any
 from bpkit_grader._core import fresh
 
 
-def minibatches(student_fn: Callable[..., Any]) -> None:
-    """Other sizes (n not a multiple of the batch size, batch size n) and other seeds."""
-    fresh("nb05").minibatches(
-        student_fn, cases=((23, 5), (16, 16), (9, 2), (3, 1), (64, 7)), seeds=(11, 12)
+def minibatch_stream(student_fn: Callable[..., Any]) -> None:
+    """Other sizes (n not a multiple of the batch size, batch size n), epochs and seeds."""
+    fresh("nb05").minibatch_stream(
+        student_fn, cases=((23, 5, 2), (16, 16, 3), (9, 2, 2), (3, 1, 4)), seeds=(11, 12)
     )
 
 
-def sgd_epoch(student_fn: Callable[..., Any]) -> None:
-    """Other networks, losses, batch sizes and learning rates."""
-    fresh("nb05").sgd_epoch(
+def sgd(student_fn: Callable[..., Any]) -> None:
+    """Other networks, losses, batch sizes, epochs and learning rates (one a schedule)."""
+    fresh("nb05").sgd(
         student_fn,
         cases=(
-            ("MSE, 4 batches with a smaller last one", 7, 15, (4, 3, 2), "mse", 4, 0.15),
-            ("softmax cross-entropy, 2 batches", 8, 10, (3, 5, 4), "softmax_ce", 5, 0.4),
-            ("binary cross-entropy, batch size 2", 9, 8, (2, 3, 1), "bce", 2, 0.7),
-            ("one full batch", 10, 9, (2, 4, 2), "mse", 9, 0.25),
+            ("MSE, 4 batches with a smaller last one", 7, 15, (4, 3, 2), "mse", 4, 2, 0.15),
+            (
+                "softmax cross-entropy, eta(t) = 0.8 * 0.5**t",
+                8,
+                10,
+                (3, 5, 4),
+                "softmax_ce",
+                5,
+                3,
+                "halving 0.8",
+            ),
+            ("binary cross-entropy, batch size 2", 9, 8, (2, 3, 1), "bce", 2, 1, 0.7),
+            ("full batch, 3 epochs", 10, 9, (2, 4, 2), "mse", 9, 3, 0.25),
         ),
     )
 

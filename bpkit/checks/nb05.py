@@ -2,9 +2,9 @@
 
 One function per exercise. Each runs named, seeded cases and compares with bpkit's reference
 (``bpkit.train.minibatches``, ``bpkit.optim``) or with a property that any correct answer has.
-Nothing here depends on the order in which a student draws random numbers: the iterator is
-checked by its properties (coverage, batch sizes, shuffling, reproducibility), and the SGD loop
-is handed its batches.
+Nothing here depends on the order in which a student draws random numbers: the stream of
+batches is checked by its properties (coverage, batch sizes, shuffling, reproducibility), and
+the SGD loop is handed its batches.
 
 The keyword arguments let the hidden tests run the same checks on other sizes and seeds.
 """
@@ -42,26 +42,41 @@ _sqrt = np.sqrt
 MISSING_OR_REPEATED = "an example is missing or repeated"
 
 
-# ----- exercise 1: the mini-batch iterator ------------------------------------------------------
-def _epoch(fn: Callable[..., Any], n: int, batch_size: int, seed: Any, what: str) -> list:
-    """Run one epoch of the student's iterator and return its batches as int arrays."""
+# ----- exercise 1: the mini-batch stream ----------------------------------------------------------
+def _stream(fn: Callable[..., Any], n: int, batch_size: int, epochs: int, seed: Any) -> list:
+    """Run the student's stream; return one list of int index arrays per epoch."""
+    what = f"minibatch_stream(n={n}, batch_size={batch_size}, epochs={epochs}, seed={seed})"
 
     def run() -> list:
-        out = fn(n, batch_size, seed)
+        out = fn(n, batch_size, epochs, seed)
         if out is None:
-            raise CheckError(
-                f"{what} returned None. Yield each batch of indices (or return a list of them)."
-            )
-        return [_asarray(b) for b in out]
+            raise CheckError(f"{what} returned None. Yield a pair (epoch, idx) for every batch.")
+        return list(out)
 
-    batches = call(run, what=what)
-    for i, b in enumerate(batches):
+    items = call(run, what=what)
+    per_epoch: list[list[np.ndarray]] = [[] for _ in range(epochs)]
+    last = 0
+    for k, item in enumerate(items):
         expect(
-            b.ndim == 1 and b.dtype.kind in "iu",
-            f"{what}: batch {i} should be a 1-D array of integer indices, got dtype {b.dtype} "
-            f"and shape {b.shape}. Yield index arrays such as order[start:start + batch_size].",
+            isinstance(item, tuple) and len(item) == 2,
+            f"{what}: item {k} is {type(item).__name__}, expected a pair (epoch, idx). Write "
+            "`yield epoch, order[start:start + batch_size]`.",
         )
-    return batches
+        epoch, idx = item
+        idx = _asarray(idx)
+        expect(
+            isinstance(epoch, int | np.integer) and last <= epoch < epochs,
+            f"{what}: item {k} has epoch {epoch!r}; epochs are numbered 0 .. {epochs - 1}, "
+            "in order.",
+        )
+        expect(
+            idx.ndim == 1 and idx.dtype.kind in "iu",
+            f"{what}: batch {k} should be a 1-D array of integer indices, got dtype {idx.dtype} "
+            f"and shape {idx.shape}.",
+        )
+        last = int(epoch)
+        per_epoch[last].append(idx)
+    return per_epoch
 
 
 def _coverage(batches: list, n: int, batch_size: int, what: str) -> None:
@@ -69,6 +84,7 @@ def _coverage(batches: list, n: int, batch_size: int, what: str) -> None:
     full, rest = divmod(n, batch_size)
     wanted = [batch_size] * full + ([rest] if rest else [])
     flat = _concatenate(batches) if batches else _arange(0)
+    expect(flat.size > 0, f"{what}: no batches at all.")
     expect(
         bool(((flat >= 0) & (flat < n)).all()),
         f"{what}: indices must lie in 0..{n - 1}, got values from {flat.min()} to {flat.max()}.",
@@ -89,7 +105,7 @@ def _coverage(batches: list, n: int, batch_size: int, what: str) -> None:
             parts.append(f"used more than once: {repeated}")
         raise CheckError(
             f"{what}: {MISSING_OR_REPEATED} ({'; '.join(parts)}). Every index 0..{n - 1} must "
-            "appear exactly once per epoch: shuffle range(n) once, then cut it into batches "
+            "appear exactly once per epoch: shuffle range(n), then cut it into batches "
             "(sampling each batch at random repeats some examples and skips others)."
         )
     expect(
@@ -99,102 +115,93 @@ def _coverage(batches: list, n: int, batch_size: int, what: str) -> None:
     )
 
 
-def minibatches(
+def minibatch_stream(
     student_fn: Callable[..., Any],
     *,
-    cases: Sequence[tuple[int, int]] = ((10, 3), (12, 4), (7, 7), (5, 1), (100, 10)),
+    cases: Sequence[tuple[int, int, int]] = ((10, 3, 2), (12, 4, 3), (7, 7, 2), (5, 1, 1)),
     seeds: tuple[int, int] = (3, 4),
 ) -> None:
-    """Check a mini-batch iterator ``minibatches(n, batch_size, seed)`` by its properties.
+    """Check ``minibatch_stream(n, batch_size, epochs, seed)`` by its properties.
 
-    Cases: every index exactly once per epoch with the right batch sizes; the order is shuffled
-    (and not only within contiguous blocks); the same int seed repeats the epoch; different
-    seeds differ; one Generator passed to two epochs gives two different orders.
+    Cases: every epoch uses every index exactly once with the right batch sizes; the order is
+    shuffled (and not only within contiguous blocks); every epoch has a new order; the same seed
+    repeats the whole stream; different seeds differ.
     """
     guard()
     s1, s2 = seeds
-    n, batch_size = 100, 10
-    what = f"minibatches(n={n}, batch_size={batch_size}, seed={s1})"
-    first = _epoch(student_fn, n, batch_size, s1, what)
-    _coverage(first, n, batch_size, what)
-    flat = _concatenate(first)
+    n, batch_size, epochs = 100, 10, 3
+    what = f"minibatch_stream(n={n}, batch_size={batch_size}, epochs={epochs}, seed={s1})"
+    first = _stream(student_fn, n, batch_size, epochs, s1)
+    for e, batches in enumerate(first):
+        _coverage(batches, n, batch_size, f"{what}, epoch {e}")
+    orders = [_concatenate(batches) for batches in first]
     expect(
-        not bool((flat == _arange(n)).all()),
-        f"{what} yields the examples in their original order 0, 1, 2, ...: shuffle them. "
-        "Without shuffling, every epoch sees the same batches in the same order.",
+        not bool((orders[0] == _arange(n)).all()),
+        f"{what} yields the examples in their original order 0, 1, 2, ...: shuffle them.",
     )
-    blocks = [b for b in first if bool((_sort(b) == _arange(b.min(), b.min() + b.size)).all())]
+    blocks = [b for b in first[0] if bool((_sort(b) == _arange(b.min(), b.min() + b.size)).all())]
     expect(
-        len(blocks) < len(first),
-        f"{what}: every batch holds a contiguous block of examples (e.g. 10..19), only the order "
+        len(blocks) < len(first[0]),
+        f"{what}: every batch holds a contiguous block of examples (e.g. 10..19); only the order "
         "inside or between blocks is shuffled. Shuffle the whole index array once per epoch, "
         "then cut it into batches, so each batch is a random sample of the data.",
     )
-    again = _epoch(student_fn, n, batch_size, s1, what)
     expect(
-        len(again) == len(first)
-        and all(bool((a == b).all()) for a, b in zip(again, first, strict=True)),
+        not any(bool((orders[e] == orders[e - 1]).all()) for e in range(1, epochs)),
+        f"{what}: two epochs visit the examples in the same order. The data must be reshuffled "
+        "every epoch: create the generator once, before the epoch loop, with "
+        "rng = np.random.default_rng(seed), and draw a new permutation from it in each epoch "
+        "(a generator re-created from the same seed starts over).",
+    )
+    again = [_concatenate(b) for b in _stream(student_fn, n, batch_size, epochs, s1)]
+    expect(
+        all(bool((a == b).all()) for a, b in zip(again, orders, strict=True)),
         f"Two calls of {what} gave different batches: the same seed must give the same "
-        "epoch. Draw the permutation from rng = np.random.default_rng(seed), not from the "
+        "stream. Draw the permutations from rng = np.random.default_rng(seed), not from the "
         "global np.random functions.",
     )
-    other = _concatenate(_epoch(student_fn, n, batch_size, s2, what.replace(str(s1), str(s2))))
+    other = _concatenate(_stream(student_fn, n, batch_size, epochs, s2)[0])
     expect(
-        not bool((other == flat).all()),
-        f"seed={s1} and seed={s2} gave the same order: your iterator ignores its seed. Build "
-        "the generator from it: rng = np.random.default_rng(seed).",
+        not bool((other == orders[0]).all()),
+        f"seed={s1} and seed={s2} gave the same order: your stream ignores its seed. Build the "
+        "generator from it: rng = np.random.default_rng(seed).",
     )
-    gen = _default_rng(s1)
-    e1 = _concatenate(_epoch(student_fn, n, batch_size, gen, "epoch 1 with a Generator"))
-    e2 = _concatenate(_epoch(student_fn, n, batch_size, gen, "epoch 2 with the same Generator"))
-    expect(
-        not bool((e1 == e2).all()),
-        "Passing the same np.random.Generator for two epochs gave the same order twice: the "
-        "data must be reshuffled every epoch. np.random.default_rng(seed) returns a Generator "
-        "unchanged, so use it and let the generator move on between calls.",
-    )
-    for n, batch_size in cases:
-        what = f"minibatches(n={n}, batch_size={batch_size}, seed={s1})"
-        _coverage(_epoch(student_fn, n, batch_size, s1, what), n, batch_size, what)
-    passed("minibatches")
+    for n, batch_size, epochs in cases:
+        what = f"minibatch_stream(n={n}, batch_size={batch_size}, epochs={epochs}, seed={s1})"
+        for e, batches in enumerate(_stream(student_fn, n, batch_size, epochs, s1)):
+            _coverage(batches, n, batch_size, f"{what}, epoch {e}")
+    passed("minibatch_stream")
 
 
-# ----- exercise 2: one epoch of SGD --------------------------------------------------------------
+# ----- exercise 2: the SGD loop ------------------------------------------------------------------
 def _flat_params(model: Any) -> np.ndarray:
     return _concatenate([p.ravel() for p in model.named_params().values()])
 
 
-def _reference_epoch(
-    model: Any,
-    X: np.ndarray,
-    y: np.ndarray,
-    batches: list,
-    eta: float,
-    loss: str,
-    variant: str = "",
-) -> list[float]:
+def _reference_sgd(model, X, y, stream, eta, loss, variant="") -> list[float]:
     """bpkit's loop; `variant` replays a common mistake for the diagnosis."""
     loss_fn = get_loss(loss)
     losses = []
-    for idx in batches:
+    for epoch, idx in stream:
+        rate = eta(0 if variant == "eta0" else epoch) if callable(eta) else eta
         Xb, yb = (X, y) if variant == "full" else (X[idx], y[idx])
         L, dout = loss_fn(model.forward(Xb), yb)
         model.backward(dout)
         grads = model.named_grads()
         if variant == "extra_n":
             grads = {k: g / len(idx) for k, g in grads.items()}
-        _ref_sgd_step(model.named_params(), grads, -eta if variant == "sign" else eta)
+        _ref_sgd_step(model.named_params(), grads, -rate if variant == "sign" else rate)
         losses.append(float(L))
     return losses
 
 
-def _replay_sgd(seed, sizes, X, y, batches, eta, loss, variant) -> tuple[list[float], np.ndarray]:
+def _replay_sgd(seed, sizes, X, y, stream, eta, loss, variant) -> tuple[list[float], np.ndarray]:
     ref = mlp(list(sizes), activation="tanh", seed=seed)
-    losses = _reference_epoch(ref, X, y, batches, eta, loss, variant)
+    losses = _reference_sgd(ref, X, y, stream, eta, loss, variant)
     return losses, _flat_params(ref)
 
 
-def _sgd_case(seed: int, n: int, sizes: list[int], loss: str, batch_size: int):
+def _sgd_case(seed: int, n: int, sizes: Sequence[int], loss: str, batch_size: int, epochs: int):
     g = _default_rng(seed)
     X = g.standard_normal((n, sizes[0]))
     if loss == "softmax_ce":
@@ -203,37 +210,58 @@ def _sgd_case(seed: int, n: int, sizes: list[int], loss: str, batch_size: int):
         y = g.integers(0, 2, (n, sizes[-1])).astype(float)
     else:
         y = g.standard_normal((n, sizes[-1]))
-    order = g.permutation(n)
-    batches = [order[i : i + batch_size] for i in range(0, n, batch_size)]
-    return X, y, batches
+    stream = []
+    for epoch in range(epochs):
+        order = g.permutation(n)
+        stream += [(epoch, order[i : i + batch_size]) for i in range(0, n, batch_size)]
+    return X, y, stream
 
 
-def sgd_epoch(
+def _halving(eta0: float) -> Callable[[int], float]:
+    def eta(t: int) -> float:
+        return eta0 * 0.5**t
+
+    return eta
+
+
+def sgd(
     student_fn: Callable[..., Any],
     *,
-    cases: Sequence[tuple[str, int, int, tuple[int, ...], str, int, float]] = (
-        ("MSE, 3 batches of 4", 0, 12, (3, 5, 2), "mse", 4, 0.3),
-        ("softmax cross-entropy, a smaller last batch", 1, 11, (2, 6, 3), "softmax_ce", 4, 0.5),
-        ("batch size 1 (pure SGD)", 2, 6, (2, 4, 1), "mse", 1, 0.2),
+    cases: Sequence[tuple[str, int, int, tuple[int, ...], str, int, int, Any]] = (
+        ("MSE, 2 epochs of 3 batches, eta = 0.3", 0, 12, (3, 5, 2), "mse", 4, 2, 0.3),
+        (
+            "softmax cross-entropy, a smaller last batch, eta(t) = 0.5 * 0.5**t",
+            1,
+            11,
+            (2, 6, 3),
+            "softmax_ce",
+            4,
+            3,
+            "halving 0.5",
+        ),
+        ("batch size 1 (pure SGD), 1 epoch", 2, 6, (2, 4, 1), "mse", 1, 1, 0.2),
     ),
 ) -> None:
-    """Check ``sgd_epoch(model, X, y, batches, eta, loss)`` against bpkit's own loop.
+    """Check ``sgd(model, X, y, stream, eta, loss)`` against bpkit's own loop.
 
-    Each case builds two identical tanh MLPs, runs the student's epoch on one and the reference
-    on the other with the same batches, and compares the returned per-batch losses and the final
-    parameters.
+    Each case builds two identical tanh MLPs, runs the student's loop on one and the reference
+    on the other over the same stream of (epoch, idx) pairs, and compares the per-update losses
+    and the final parameters. ``eta`` is a number or a function of the epoch.
     """
     guard()
-    for name, seed, n, sizes, loss, batch_size, eta in cases:
-        X, y, batches = _sgd_case(seed, n, list(sizes), loss, batch_size)
-        what = f"sgd_epoch, case '{name}'"
+    for name, seed, n, sizes, loss, batch_size, epochs, eta in cases:
+        if isinstance(eta, str):  # "halving <eta0>": a schedule, built here so cases stay data
+            eta = _halving(float(eta.split()[1]))
+        X, y, stream = _sgd_case(seed, n, sizes, loss, batch_size, epochs)
+        what = f"sgd, case '{name}'"
         model = mlp(list(sizes), activation="tanh", seed=seed)
         start = _flat_params(model)
-        got = call(student_fn, model, X, y, [b.copy() for b in batches], eta, loss=loss, what=what)
+        fresh = iter([(e, idx.copy()) for e, idx in stream])
+        got = call(student_fn, model, X, y, fresh, eta, loss=loss, what=what)
         after = _flat_params(model)
 
         def replay(variant: str) -> tuple[list[float], np.ndarray]:
-            return _replay_sgd(seed, sizes, X, y, batches, eta, loss, variant)  # noqa: B023
+            return _replay_sgd(seed, sizes, X, y, stream, eta, loss, variant)  # noqa: B023
 
         ref_losses, ref_params = replay("")
         expect(
@@ -242,32 +270,37 @@ def sgd_epoch(
             "e.g. p -= eta * g for the arrays of model.named_params() (p = p - eta * g only "
             "rebinds a local name).",
         )
+        mistakes = {
+            WRONG_SIGN + " (the update climbs the loss: use p -= eta * g)": replay("sign")[1],
+            "an extra 1/n: the library's gradients already hold the 1/n of the batch mean, "
+            "so do not divide by the batch size again": replay("extra_n")[1],
+            "the whole data set in every update: use X[idx] and y[idx] for each batch": (
+                replay("full")[1]
+            ),
+        }
+        if callable(eta):
+            mistakes["a learning rate fixed at eta(0): call eta(epoch) for every batch"] = replay(
+                "eta0"
+            )[1]
         expect_close(
-            f"{what}: the parameters after one epoch",
+            f"{what}: the parameters after the whole stream",
             after,
             ref_params,
-            mistakes={
-                WRONG_SIGN + " (the update climbs the loss: use p -= eta * g)": replay("sign")[1],
-                "an extra 1/n: the library's gradients already hold the 1/n of the batch mean, "
-                "so do not divide by the batch size again": replay("extra_n")[1],
-                "the whole data set in every update: use X[idx] and y[idx] for each batch": (
-                    replay("full")[1]
-                ),
-            },
+            mistakes=mistakes,
             rtol=1e-7,
             atol=1e-10,
         )
         expect(
             got is not None,
-            f"{what} returned None: return the list of the mini-batch losses, one per batch.",
+            f"{what} returned None: return the list of the mini-batch losses, one per update.",
         )
         try:
             got_losses = _asarray(got, dtype=float)
         except (TypeError, ValueError):
             got_losses = None
         expect(
-            got_losses is not None and got_losses.shape == (len(batches),),
-            f"{what} should return {len(batches)} losses (one per batch), got {got!r:.80}.",
+            got_losses is not None and got_losses.shape == (len(stream),),
+            f"{what} should return {len(stream)} losses (one per update), got {got!r:.80}.",
         )
         expect_close(
             f"{what}: the returned losses",
@@ -275,7 +308,7 @@ def sgd_epoch(
             ref_losses,
             hint="Record each batch's loss L from the forward pass, before its update.",
         )
-    passed("sgd_epoch")
+    passed("sgd")
 
 
 # ----- exercise 3: gradient noise ----------------------------------------------------------------

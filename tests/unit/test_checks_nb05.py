@@ -24,7 +24,7 @@ pytestmark = pytest.mark.nb05
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "solutions" / "05_sgd_and_minibatches" / "05_sgd_and_minibatches.ipynb"
-EXERCISES = ["minibatches", "sgd_epoch", "gradient_noise", "momentum_step", "step_schedule"]
+EXERCISES = ["minibatch_stream", "sgd", "gradient_noise", "momentum_step", "step_schedule"]
 
 
 def _load_wrong() -> dict[str, list[tuple[str, str, str]]]:
@@ -89,16 +89,39 @@ def test_wrong_answer_fails_with_its_diagnosis(name: str, source: str, expected:
 
 
 def test_unimplemented_generator_is_reported_as_not_implemented() -> None:
-    def minibatches(n: int, batch_size: int, seed: Any = None) -> Any:
+    def minibatch_stream(n: int, batch_size: int, epochs: int, seed: Any = None) -> Any:
         raise NotImplementedError()
 
     with pytest.raises(CheckError, match="not implemented yet"):
-        checks.minibatches(minibatches)
+        checks.minibatch_stream(minibatch_stream)
+
+
+def test_a_stream_built_on_bpkit_minibatches_passes() -> None:
+    from bpkit.train import minibatches
+
+    def minibatch_stream(n: int, batch_size: int, epochs: int, seed: Any = None) -> Any:
+        rng = np.random.default_rng(seed)
+        for epoch in range(epochs):
+            for idx in minibatches(n, batch_size, rng):
+                yield epoch, idx
+
+    checks.minibatch_stream(minibatch_stream)
+
+
+def test_a_stream_reseeded_with_seed_plus_epoch_passes() -> None:
+    """Reproducible and different every epoch, though drawn differently: accepted."""
+
+    def minibatch_stream(n: int, batch_size: int, epochs: int, seed: Any = None) -> Any:
+        for epoch in range(epochs):
+            order = np.random.default_rng([seed, epoch]).permutation(n)
+            for start in range(0, n, batch_size):
+                yield epoch, order[start : start + batch_size]
+
+    checks.minibatch_stream(minibatch_stream)
 
 
 def test_bpkit_reference_implementations_pass() -> None:
-    from bpkit import optim, train
+    from bpkit import optim
 
-    checks.minibatches(train.minibatches)
     checks.momentum_step(optim.momentum_step)
     checks.step_schedule(optim.step_schedule)

@@ -5,93 +5,112 @@ output of the test cell that follows it)].
 """
 
 WRONG: dict[str, list[tuple[str, str, str]]] = {
-    "minibatches": [
+    "minibatch_stream": [
+        (
+            "generator re-created every epoch",
+            """
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    for epoch in range(epochs):
+        order = np.random.default_rng(seed).permutation(n)
+        for start in range(0, n, batch_size):
+            yield epoch, order[start:start + batch_size]
+""",
+            "two epochs visit the examples in the same order",
+        ),
+        (
+            "shuffled once, before all epochs",
+            """
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    order = np.random.default_rng(seed).permutation(n)
+    for epoch in range(epochs):
+        for start in range(0, n, batch_size):
+            yield epoch, order[start:start + batch_size]
+""",
+            "reshuffled every epoch",
+        ),
         (
             "no shuffling",
             """
-def minibatches(n, batch_size, seed=None):
-    for start in range(0, n, batch_size):
-        yield np.arange(start, min(start + batch_size, n))
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    for epoch in range(epochs):
+        for start in range(0, n, batch_size):
+            yield epoch, np.arange(start, min(start + batch_size, n))
 """,
             "original order",
         ),
         (
             "last partial batch dropped",
             """
-def minibatches(n, batch_size, seed=None):
-    order = np.random.default_rng(seed).permutation(n)
-    for k in range(n // batch_size):
-        yield order[k * batch_size:(k + 1) * batch_size]
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        for k in range(n // batch_size):
+            yield epoch, order[k * batch_size:(k + 1) * batch_size]
 """,
             "drop the last, smaller batch",
         ),
         (
             "each batch sampled with replacement",
             """
-def minibatches(n, batch_size, seed=None):
+def minibatch_stream(n, batch_size, epochs, seed=None):
     rng = np.random.default_rng(seed)
-    for start in range(0, n, batch_size):
-        yield rng.integers(0, n, size=min(batch_size, n - start))
+    for epoch in range(epochs):
+        for start in range(0, n, batch_size):
+            yield epoch, rng.integers(0, n, size=min(batch_size, n - start))
 """,
             "an example is missing or repeated",
         ),
         (
             "only the order of contiguous blocks shuffled",
             """
-def minibatches(n, batch_size, seed=None):
+def minibatch_stream(n, batch_size, epochs, seed=None):
     rng = np.random.default_rng(seed)
     starts = np.arange(0, n, batch_size)
-    for start in rng.permutation(starts):
-        yield np.arange(start, min(start + batch_size, n))
+    for epoch in range(epochs):
+        for start in rng.permutation(starts):
+            yield epoch, np.arange(start, min(start + batch_size, n))
 """,
             "contiguous block",
         ),
         (
             "global numpy random state",
             """
-def minibatches(n, batch_size, seed=None):
-    order = np.random.permutation(n)
-    for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    for epoch in range(epochs):
+        order = np.random.permutation(n)
+        for start in range(0, n, batch_size):
+            yield epoch, order[start:start + batch_size]
 """,
             "gave different batches",
         ),
         (
-            "seed ignored",
+            "batches without their epoch",
             """
-def minibatches(n, batch_size, seed=None):
-    order = np.random.default_rng(0).permutation(n)
-    for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            yield order[start:start + batch_size]
 """,
-            "ignores its seed",
-        ),
-        (
-            "a fresh generator from a fixed seed every epoch",
-            """
-def minibatches(n, batch_size, seed=None):
-    if not isinstance(seed, int):
-        seed = 0
-    order = np.random.default_rng(seed).permutation(n)
-    for start in range(0, n, batch_size):
-        yield order[start:start + batch_size]
-""",
-            "reshuffled every epoch",
+            "expected a pair (epoch, idx)",
         ),
     ],
-    "sgd_epoch": [
+    "sgd": [
         (
             "gradient added",
             """
-def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+def sgd(model, X, y, stream, eta, loss="mse"):
     loss_fn = get_loss(loss)
     losses = []
-    for idx in batches:
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
         L, dL = loss_fn(model.forward(X[idx]), y[idx])
         model.backward(dL)
         grads = model.named_grads()
         for name, p in model.named_params().items():
-            p += eta * grads[name]
+            p += rate * grads[name]
         losses.append(L)
     return losses
 """,
@@ -100,15 +119,16 @@ def sgd_epoch(model, X, y, batches, eta, loss="mse"):
         (
             "divides by the batch size again",
             """
-def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+def sgd(model, X, y, stream, eta, loss="mse"):
     loss_fn = get_loss(loss)
     losses = []
-    for idx in batches:
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
         L, dL = loss_fn(model.forward(X[idx]), y[idx])
         model.backward(dL)
         grads = model.named_grads()
         for name, p in model.named_params().items():
-            p -= eta * grads[name] / len(idx)
+            p -= rate * grads[name] / len(idx)
         losses.append(L)
     return losses
 """,
@@ -117,15 +137,16 @@ def sgd_epoch(model, X, y, batches, eta, loss="mse"):
         (
             "whole data set every update",
             """
-def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+def sgd(model, X, y, stream, eta, loss="mse"):
     loss_fn = get_loss(loss)
     losses = []
-    for idx in batches:
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
         L, dL = loss_fn(model.forward(X), y)
         model.backward(dL)
         grads = model.named_grads()
         for name, p in model.named_params().items():
-            p -= eta * grads[name]
+            p -= rate * grads[name]
         losses.append(L)
     return losses
 """,
@@ -134,32 +155,52 @@ def sgd_epoch(model, X, y, batches, eta, loss="mse"):
         (
             "parameters rebound, not updated in place",
             """
-def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+def sgd(model, X, y, stream, eta, loss="mse"):
     loss_fn = get_loss(loss)
     losses = []
-    for idx in batches:
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
         L, dL = loss_fn(model.forward(X[idx]), y[idx])
         model.backward(dL)
         grads = model.named_grads()
         for name, p in model.named_params().items():
-            p = p - eta * grads[name]
+            p = p - rate * grads[name]
         losses.append(L)
     return losses
 """,
             "parameters did not change",
         ),
         (
-            "loss recorded after the update",
+            "schedule read once, at epoch 0",
             """
-def sgd_epoch(model, X, y, batches, eta, loss="mse"):
+def sgd(model, X, y, stream, eta, loss="mse"):
     loss_fn = get_loss(loss)
+    rate = eta(0) if callable(eta) else eta
     losses = []
-    for idx in batches:
+    for epoch, idx in stream:
         L, dL = loss_fn(model.forward(X[idx]), y[idx])
         model.backward(dL)
         grads = model.named_grads()
         for name, p in model.named_params().items():
-            p -= eta * grads[name]
+            p -= rate * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "a learning rate fixed at eta(0)",
+        ),
+        (
+            "loss recorded after the update",
+            """
+def sgd(model, X, y, stream, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= rate * grads[name]
         losses.append(loss_fn(model.forward(X[idx]), y[idx])[0])
     return losses
 """,
