@@ -1,0 +1,271 @@
+"""Training speed of bpkit on an MLP 784-256-128-10 (ReLU), batch 128, float32, plain SGD.
+
+Prints, all measured in this run with the same number of BLAS/torch threads:
+
+1. bpkit training steps per second (forward, softmax cross-entropy, backward, SGD update);
+2. the same step in PyTorch CPU eager mode, and bpkit's speed ratio (goal >= 1.3x), when torch is
+   importable (an optional, benchmark-only dependency);
+3. this machine's float32 matmul FLOP/s on square matrices, and the fraction of it bpkit achieves
+   (goal >= 75%);
+4. with --profile, where bpkit's step spends its time, layer by layer.
+
+FLOPs counted per step (matmuls only, 2*m*k*n each; element-wise work is not counted):
+forward ``a_prev @ W.T`` for each of the 3 layers, backward ``dW = dout.T @ a_prev`` for each
+layer and ``d_prev = dout @ W`` for layers 2 and 3 (the data needs no gradient, so layer 1 skips
+it). That is 3 * forward - 2*128*784*256 = 128.9 MFLOP per step.
+
+Usage: python benchmarks/bench_core.py [--threads N] [--seconds S] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
+    parser.add_argument("--seconds", type=float, default=1.5, help="time per measurement")
+    parser.add_argument("--profile", action="store_true", help="print a per-layer breakdown")
+    return parser.parse_args()
+
+
+ARGS = parse_args() if __name__ == "__main__" else None
+THREADS = ARGS.threads if ARGS else 1
+# BLAS reads its thread count when numpy is imported, so set it first.
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(THREADS)
+
+import numpy as np  # noqa: E402
+
+from bpkit.losses import softmax_cross_entropy  # noqa: E402
+from bpkit.model import mlp  # noqa: E402
+from bpkit.optim import SGD  # noqa: E402
+from bpkit.train import fit  # noqa: E402
+
+SIZES = [784, 256, 128, 10]
+BATCH = 128
+ETA = 0.01
+FORWARD_FLOPS = sum(
+    2 * BATCH * d_in * d_out for d_in, d_out in zip(SIZES[:-1], SIZES[1:], strict=False)
+)
+STEP_FLOPS = 3 * FORWARD_FLOPS - 2 * BATCH * SIZES[0] * SIZES[1]
+
+
+def clock() -> float:
+    """CPU time of this process with one thread (robust on a busy, shared machine: time other
+    processes take from us is not counted); wall-clock time with several threads."""
+    return time.process_time() if THREADS == 1 else time.perf_counter()
+
+
+def rate(step, seconds: float, warmup: int = 10) -> float:
+    """Steps per second of ``step()``: the median over timed chunks filling ~``seconds``."""
+    for _ in range(warmup):
+        step()
+    t0 = clock()
+    n = 0
+    while clock() - t0 < 0.1 * seconds or n < 3:
+        step()
+        n += 1
+    chunk_rates = []
+    end = clock() + seconds
+    while clock() < end or len(chunk_rates) < 3:
+        t0 = clock()
+        for _ in range(n):
+            step()
+        chunk_rates.append(n / (clock() - t0))
+    return float(np.median(chunk_rates))
+
+
+def matmul_flops(seconds: float) -> dict[int, float]:
+    """float32 FLOP/s of a square ``A @ B`` (n x n) for a few sizes n."""
+    g = np.random.default_rng(0)
+    result = {}
+    for n in (512, 1024, 2048):
+        A = g.standard_normal((n, n), dtype=np.float32)
+        B = g.standard_normal((n, n), dtype=np.float32)
+        C = np.empty((n, n), dtype=np.float32)
+        steps = rate(lambda A=A, B=B, C=C: np.matmul(A, B, out=C), seconds / 3, warmup=2)
+        result[n] = 2.0 * n**3 * steps
+    return result
+
+
+def matmuls_only_rate(seconds: float) -> float:
+    """Steps per second of the step's 8 matmuls alone, with bpkit's shapes and layouts.
+
+    This is the ceiling for any implementation that stores W as (d_out, d_in): the gap between
+    it and a bpkit step is bpkit's own overhead (activations, loss, update, Python).
+    """
+    g = np.random.default_rng(3)
+    X = g.random((BATCH, SIZES[0]), dtype=np.float32)
+    Ws = [g.random((o, i), dtype=np.float32) for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)]
+    As = [X] + [g.random((BATCH, o), dtype=np.float32) for o in SIZES[1:-1]]
+    Ds = [g.random((BATCH, o), dtype=np.float32) for o in SIZES[1:]]
+
+    def step() -> None:
+        for a, W in zip(As, Ws, strict=True):
+            a @ W.T  # forward
+        for k, (a, W, d) in enumerate(zip(As, Ws, Ds, strict=True)):
+            d.T @ a  # dW
+            if k > 0:
+                d @ W  # d_prev (not for the first layer)
+
+    return rate(step, seconds)
+
+
+def batches(count: int = 8) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    g = np.random.default_rng(1)
+    Xs = [g.random((BATCH, SIZES[0]), dtype=np.float32) for _ in range(count)]
+    ys = [g.integers(0, SIZES[-1], BATCH) for _ in range(count)]
+    return Xs, ys
+
+
+def bpkit_step_rate(seconds: float) -> float:
+    model = mlp(SIZES, activation="relu", seed=0, dtype=np.float32)
+    opt = SGD(model, eta=ETA)
+    Xs, ys = batches()
+    i = [0]
+
+    losses = []
+
+    def step() -> None:
+        k = i[0] = (i[0] + 1) % len(Xs)
+        out = model.forward(Xs[k])
+        L, dout = softmax_cross_entropy(out, ys[k])
+        model.backward(dout, input_grad=False)
+        opt.step()
+        losses.append(L)
+
+    steps = rate(step, seconds)
+    if not np.isfinite(losses).all():
+        raise RuntimeError("the benchmark run diverged; its timing would be meaningless")
+    return steps
+
+
+def bpkit_fit_rate(seconds: float, steps_per_second: float) -> float:
+    """Steps per second through ``fit`` (adds shuffling, gathering batches, history)."""
+    model = mlp(SIZES, activation="relu", seed=0, dtype=np.float32)
+    g = np.random.default_rng(2)
+    X = g.random((BATCH * 50, SIZES[0]), dtype=np.float32)
+    y = g.integers(0, SIZES[-1], len(X))
+    epochs = max(2, round(seconds * steps_per_second / 50))
+    t0 = clock()
+    h = fit(
+        model, X, y, loss="softmax_ce", eta=ETA, batch_size=BATCH, epochs=epochs, progress=False
+    )
+    elapsed = clock() - t0
+    return h.n_updates / elapsed
+
+
+def torch_step_rate(seconds: float) -> float | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(THREADS)
+    torch.manual_seed(0)
+    layers = []
+    for i, (d_in, d_out) in enumerate(zip(SIZES[:-1], SIZES[1:], strict=False)):
+        layers.append(torch.nn.Linear(d_in, d_out))
+        if i < len(SIZES) - 2:
+            layers.append(torch.nn.ReLU())
+    net = torch.nn.Sequential(*layers)
+    opt = torch.optim.SGD(net.parameters(), lr=ETA)
+    Xs, ys = batches()
+    tX = [torch.from_numpy(X) for X in Xs]
+    ty = [torch.from_numpy(y) for y in ys]
+    i = [0]
+
+    def step() -> None:
+        k = i[0] = (i[0] + 1) % len(tX)
+        opt.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.cross_entropy(net(tX[k]), ty[k])
+        loss.backward()
+        opt.step()
+
+    return rate(step, seconds)
+
+
+def profile(repeats: int = 200) -> None:
+    """Per-layer forward/backward times of one bpkit step, plus loss and update."""
+    model = mlp(SIZES, activation="relu", seed=0, dtype=np.float32)
+    opt = SGD(model, eta=ETA)
+    Xs, ys = batches()
+    names = [repr(layer) for layer in model.layers]
+    fwd = np.zeros(len(model.layers))
+    bwd = np.zeros(len(model.layers))
+    other = {"loss": 0.0, "update": 0.0}
+    for r in range(repeats):
+        k = r % len(Xs)
+        a = Xs[k]
+        for j, layer in enumerate(model.layers):
+            t0 = clock()
+            a = layer.forward(a)
+            fwd[j] += clock() - t0
+        t0 = clock()
+        _, d = softmax_cross_entropy(a, ys[k])
+        other["loss"] += clock() - t0
+        for j in range(len(model.layers) - 1, -1, -1):
+            t0 = clock()
+            if j == 0:
+                model.layers[0].backward(d, input_grad=False)
+            else:
+                d = model.layers[j].backward(d)
+            bwd[j] += clock() - t0
+        t0 = clock()
+        opt.step()
+        other["update"] += clock() - t0
+    total = fwd.sum() + bwd.sum() + sum(other.values())
+    print("\nwhere a bpkit step spends its time (microseconds per step):")
+    for name, f, b in zip(names, fwd, bwd, strict=True):
+        print(f"  {name:<22} forward {1e6 * f / repeats:8.1f}   backward {1e6 * b / repeats:8.1f}")
+    for name, t in other.items():
+        print(f"  {name:<22} {1e6 * t / repeats:8.1f}")
+    print(f"  {'total':<22} {1e6 * total / repeats:8.1f}")
+
+
+def main() -> None:
+    seconds = ARGS.seconds if ARGS else 1.5
+    print(f"MLP {'-'.join(map(str, SIZES))} ReLU, batch {BATCH}, float32, SGD; {THREADS} thread(s)")
+    timer = "process CPU time" if THREADS == 1 else "wall-clock time"
+    print(f"rates from {timer}, median of chunks filling about {seconds:.1f} s per measurement")
+    print(f"FLOPs per training step (matmuls only): {STEP_FLOPS / 1e6:.1f} MFLOP")
+    square = matmul_flops(seconds)
+    peak_n = max(square, key=square.get)
+    peak = square[peak_n]
+    sizes = ", ".join(f"n={n}: {f / 1e9:.1f}" for n, f in square.items())
+    print(f"float32 square matmul GFLOP/s ({sizes}); peak used below: n={peak_n}")
+    ceiling = matmuls_only_rate(seconds) * STEP_FLOPS
+    print(
+        f"the step's 8 matmuls alone:  {ceiling / 1e9:8.1f} GFLOP/s = {ceiling / peak:5.1%} "
+        "of the peak (BLAS efficiency at these shapes)"
+    )
+
+    steps = bpkit_step_rate(seconds)
+    achieved = steps * STEP_FLOPS
+    print(f"bpkit training steps/s:     {steps:8.1f}   ({1e3 / steps:.2f} ms per step)")
+    print(
+        f"bpkit achieved FLOP/s:      {achieved / 1e9:8.1f} GFLOP/s = {achieved / peak:5.1%} "
+        f"of the matmul peak (goal >= 75%); {achieved / ceiling:5.1%} of the matmuls-alone rate"
+    )
+    fit_steps = bpkit_fit_rate(seconds, steps)
+    print(f"bpkit through fit():        {fit_steps:8.1f} steps/s (with shuffling and batching)")
+
+    torch_steps = torch_step_rate(seconds)
+    if torch_steps is None:
+        print("PyTorch: not installed (optional; pip install torch to compare)")
+    else:
+        import torch
+
+        print(f"PyTorch {torch.__version__} eager steps/s: {torch_steps:8.1f}")
+        print(f"bpkit / PyTorch speed ratio: {steps / torch_steps:5.2f}x (goal >= 1.3x)")
+    if ARGS and ARGS.profile:
+        profile()
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
