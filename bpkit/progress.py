@@ -54,7 +54,10 @@ class ProgressBar:
         elapsed = now - self.start
         if done == 0:
             return elapsed > self.min_seconds
-        return elapsed * self.total / done > self.min_seconds and elapsed > 0.25
+        # estimated total time above the threshold, and at least a moment of evidence for it
+        return elapsed * self.total / done > self.min_seconds and elapsed >= min(
+            0.25, self.min_seconds
+        )
 
     def update(self, done: int, info: str = "") -> None:
         """Report that ``done`` epochs are finished; ``info`` is shown after the bar."""
@@ -71,6 +74,12 @@ class ProgressBar:
         stream = self.stream or sys.stdout
         stream.write(line.ljust(79))
         stream.flush()
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """End the line if anything was drawn."""

@@ -302,7 +302,8 @@ def fit(
     skip_input_grad = "input_grad" in inspect.signature(model.backward).parameters
 
     # Diverging runs (eta too large) overflow; that is reported in the history, not as warnings.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    # The bar ends its line even if training is interrupted.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), bar:
         for epoch in range(epochs):
             if schedule is not None:
                 opt.eta = float(schedule(epoch))
@@ -364,7 +365,6 @@ def fit(
             if stop:
                 history.stopped_epoch = epoch
                 break
-    bar.close()
     if best_weights is not None:
         model.set_weights(best_weights)
     model.train() if was_training else model.eval()

@@ -1,5 +1,6 @@
 """bpkit.train: one fit loop for batch, stochastic and mini-batch gradient descent."""
 
+import io
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ from bpkit.data import moons, regression_1d
 from bpkit.losses import mse
 from bpkit.model import mlp
 from bpkit.optim import step_schedule
+from bpkit.progress import ProgressBar
 from bpkit.train import History, accuracy, evaluate, fit, minibatches
 
 
@@ -279,6 +281,33 @@ def test_progress_goes_to_stdout_only_when_asked(data, capsys):
     shown = capsys.readouterr()
     assert "epoch 3/3" in shown.out and "val_loss" in shown.out
     assert shown.err == ""
+
+
+def test_progress_bar_auto_mode_and_line_end():
+    stream = io.StringIO()
+    bar = ProgressBar(4, enabled=None, min_seconds=0.0, stream=stream)  # "long" from the start
+    bar.update(1, "loss 1")
+    bar.close()
+    assert "epoch 1/4" in stream.getvalue() and "loss 1" in stream.getvalue()
+    assert stream.getvalue().endswith("\n")
+    quiet = io.StringIO()
+    bar = ProgressBar(4, enabled=None, min_seconds=3600.0, stream=quiet)  # never that long
+    bar.update(4)
+    bar.close()
+    assert quiet.getvalue() == ""
+
+
+def test_progress_line_is_ended_when_training_fails(data, capsys):
+    X, y = data
+
+    def fail(epoch, history):
+        if epoch == 1:
+            raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        fit(small_model(), X, y, loss="bce", epochs=3, progress=True, callback=fail)
+    out = capsys.readouterr().out
+    assert "epoch 1/3" in out and out.endswith("\n")
 
 
 # ----- errors ----------------------------------------------------------------------------
