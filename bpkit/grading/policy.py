@@ -9,6 +9,9 @@ commands, the formgrader and ``bpkit grade`` all grade the same way:
   kernel, the cell scores 0 and the rest of the notebook still runs.
 - **deleted or edited test cells:** edited locked cells are restored from the gradebook
   (nbgrader's default) and deleted ones are put back (``OverwriteCells.add_missing_cells``).
+- **hidden checks:** traceback frames from the grader-only package are replaced by one line in
+  the graded notebook, so the feedback shows neither its code nor its reference values
+  (:mod:`bpkit.grading.hidden`).
 - **huge output:** the grading kernel keeps the first lines each cell prints and drops the rest
   (:mod:`bpkit.grading.kernel_output`), so printing millions of lines neither stalls grading nor
   runs into the timeout; the graded notebook keeps at most ``MAX_OUTPUT_LINES`` lines per cell.
@@ -28,6 +31,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
+from bpkit.grading.hidden import HideGraderFrames
 from bpkit.grading.kernel_output import MAX_LINES, kernel_arguments
 from bpkit.grading.stderr import WarningsToStdout
 
@@ -40,10 +44,11 @@ MAX_TRACEBACK_LINES = 100
 
 
 def autograde_preprocessors() -> list[type]:
-    """nbgrader's autograde pipeline with :class:`WarningsToStdout` right after execution."""
+    """nbgrader's autograde pipeline, with bpkit's two output filters right after execution."""
     return [
         Execute,
         WarningsToStdout,
+        HideGraderFrames,
         IgnorePattern,
         ClearMetadataPreprocessor,
         LimitOutput,

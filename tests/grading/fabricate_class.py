@@ -40,6 +40,7 @@ c.CourseDirectory.release_directory = "course"
 _paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
 os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
 apply_grading_policy(c)
+c.HideGraderFrames.packages = ["bpkit_grader", "fixture_grader"]
 '''
 
 VISIBLE_CHECKS = '''\

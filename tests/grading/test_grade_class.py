@@ -275,6 +275,18 @@ def test_tampering_still_fails_and_is_flagged(graded, student, exercise, static)
     assert exported[student]["suspicious"] == "yes" and static in exported[student]["suspicion"]
 
 
+def test_failed_hidden_check_shows_its_message_but_not_its_code(graded):
+    from bpkit.grading.hidden import HIDDEN_NOTE
+
+    _, _, _, course = graded
+    (cell,) = _graded_cell(course, "tamper_checks", "test_square")
+    (error,) = [o for o in cell.outputs if o.output_type == "error"]
+    text = "\n".join(error.traceback)
+    assert error.ename == "CheckError" and "square on 7 points" in error.evalue
+    assert HIDDEN_NOTE in text
+    assert "fixture_grader.py" not in text and "linspace" not in text
+
+
 def test_clean_submissions_are_not_flagged(graded):
     _, exported, _, _ = graded
     for student in ("ok", "wrong", "loop", "renamed", "duplicate", "warning", "chatty"):
