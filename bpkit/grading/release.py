@@ -129,6 +129,10 @@ def _generate(root: Path, dest: Path, names: Sequence[str], db_url: str) -> None
     config.CourseDirectory.release_directory = str(dest)
     config.CourseDirectory.db_url = db_url
     config.NbGraderAPI.log_level = logging.WARNING
+    if "root" not in config.Exchange:
+        # Releasing never uses the exchange, but the API probes it on start-up and logs a critical
+        # "unwritable directory" when the system-wide default does not exist.
+        config.Exchange.root = tempfile.gettempdir()
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
     api.log.setLevel(logging.WARNING)
