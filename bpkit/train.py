@@ -242,7 +242,9 @@ def fit(
 
     Each epoch shuffles the examples (from ``seed``), splits them into batches of
     ``batch_size`` and for each batch does forward -> loss -> backward -> :class:`~bpkit.optim.SGD`
-    step. The same seed gives the same history and weights.
+    step. (A full batch is used as it is: its gradient does not depend on the order.) The same
+    seed gives the same history and weights. If the loss becomes inf or NaN (eta too large),
+    training stops and ``history.diverged`` is True; no numpy warnings are printed.
 
     Args:
         model: a Sequential (``forward``, ``backward``, ``named_params``, ...).
