@@ -36,7 +36,7 @@ def grad_norms(student_fn: Callable[..., Any]) -> None:
 
 def depth_profile(student_fn: Callable[..., Any]) -> None:
     """Other seeds for the depth experiment."""
-    fresh("nb06").depth_profile(student_fn, seeds=(10, 11, 12, 13, 14))
+    fresh("nb06").depth_profile(student_fn, seeds=(10, 11, 12, 13, 14, 15, 16, 17))
 
 
 def clip_by_global_norm(student_fn: Callable[..., Any]) -> None:
