@@ -34,7 +34,7 @@ test: setup ## set everything up and run every test tier
 	bash .ci/sysdeps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-unit: setup ## only the library's unit tests
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)

@@ -13,5 +13,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The arrays in the tests are small. A single BLAS thread is faster for them than two threads
+# that spin-wait, and it keeps parallel kernels from fighting over the cores. Kernels inherit this.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 # Plots render off-screen in tests.
 os.environ.setdefault("MPLBACKEND", "Agg")
