@@ -35,6 +35,22 @@ def ensure_tools_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
 
 
+def normalise_db_url(url: str) -> str:
+    """Pick an installed PostgreSQL driver for a plain ``postgresql://`` URL.
+
+    SQLAlchemy 2.1 maps ``postgresql://`` to the ``psycopg`` (3) driver, while bpkit's
+    ``postgres`` extra installs ``psycopg2-binary``; use whichever is importable.
+    """
+    if not url.startswith(("postgresql://", "postgres://")):
+        return url
+    import importlib.util
+
+    rest = url.split("://", 1)[1]
+    if importlib.util.find_spec("psycopg") is None and importlib.util.find_spec("psycopg2"):
+        return f"postgresql+psycopg2://{rest}"
+    return f"postgresql://{rest}"
+
+
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` (default: cwd) holding ``nbgrader_config.py``."""
     here = (start or Path.cwd()).resolve()
@@ -74,6 +90,7 @@ class Course:
         if self.db_url is None:
             configured = self._config.CourseDirectory.get("db_url")
             self.db_url = configured or f"sqlite:///{self.root / 'gradebook.db'}"
+        self.db_url = normalise_db_url(self.db_url)
         self._config.CourseDirectory.db_url = self.db_url
 
     # -- folders ---------------------------------------------------------------------------
