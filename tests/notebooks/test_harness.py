@@ -216,3 +216,26 @@ def test_release_errors_are_attributed_to_stubs_only_when_they_are(ename, evalue
 
 def test_planted_root_is_separate(planted: Notebook):
     assert planted.root != Path(__file__).resolve().parents[2]
+
+
+def test_release_is_deterministic_and_keeps_course_tidy(planted: Notebook, tmp_path):
+    from bpkit.grading.release import ReleaseError
+
+    root = planted.root
+    (root / "gradebook.db").unlink(missing_ok=True)  # made by the fixture's release into course/
+    (root / "solutions" / "README.md").write_text("# The course map\n")
+    dest = tmp_path / "course"
+    (dest / "98_removed").mkdir(parents=True)
+    (dest / "98_removed" / "98_removed.ipynb").write_text("{}")
+    (first,) = release(root=root, dest=dest)
+    data = first.read_bytes()
+    (second,) = release(root=root, dest=dest)
+    assert second.read_bytes() == data, "releasing twice must give identical files"
+    assert not (dest / "98_removed").exists(), "a full release removes assignments with no source"
+    assert (dest / "README.md").read_text() == "# The course map\n"
+    released = read(second)
+    assert all(c.get("outputs", []) == [] for c in released.cells if c.cell_type == "code")
+    assert "raise NotImplementedError()" in released.cells[1].source
+    assert not (root / "gradebook.db").exists(), "a release elsewhere must not touch the gradebook"
+    with pytest.raises(ReleaseError, match="unknown assignment"):
+        release(["42_nothing"], root=root, dest=dest)
