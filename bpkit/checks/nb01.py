@@ -61,30 +61,6 @@ def _chain_variants(fs: list, dfs: list, x: float) -> dict[str, float]:
     return {"right": right, AT_ORIGINAL_X: at_x, AT_OUTPUT: at_out, ADDED: added, REVERSED: rev}
 
 
-def _square(t: float) -> float:
-    return t * t
-
-
-def _twice(t: float) -> float:
-    return 2.0 * t
-
-
-def _affine(t: float) -> float:
-    return 3.0 * t + 1.0
-
-
-def _three(t: float) -> float:
-    return 3.0
-
-
-def _cube(t: float) -> float:
-    return t**3
-
-
-def _cube_prime(t: float) -> float:
-    return 3.0 * t**2
-
-
 def _dtanh(t: float) -> float:
     return 1.0 - math.tanh(t) ** 2
 
@@ -92,14 +68,14 @@ def _dtanh(t: float) -> float:
 VISIBLE_CHAIN: list[ChainCase] = [
     (
         "x -> x**2 -> exp -> sin at x = 0.7",
-        [_square, math.exp, math.sin],
-        [_twice, math.exp, math.cos],
+        [lambda t: t * t, math.exp, math.sin],
+        [lambda t: 2.0 * t, math.exp, math.cos],
         0.7,
     ),
     (
         "x -> tanh -> 3x + 1 -> x**2 at x = -0.4",
-        [math.tanh, _affine, _square],
-        [_dtanh, _three, _twice],
+        [math.tanh, lambda t: 3.0 * t + 1.0, lambda t: t * t],
+        [_dtanh, lambda t: 3.0, lambda t: 2.0 * t],
         -0.4,
     ),
     ("one link, exp at x = 0.3", [math.exp], [math.exp], 0.3),
@@ -134,7 +110,7 @@ OVER_H = "twice the estimate: the two points are 2h apart, so divide by 2h, not 
 IGNORES_H = "the h argument being ignored: use the h you are given"
 
 VISIBLE_DIFF: list[DiffCase] = [
-    ("f = x**3 at x = 2 with h = 0.1 (exactly 3x**2 + h**2 = 12.01)", _cube, 2.0, 0.1),
+    ("f = x**3 at x = 2 with h = 0.1 (exactly 3x**2 + h**2 = 12.01)", lambda t: t**3, 2.0, 0.1),
     ("f = sin at x = 1 with the default h", math.sin, 1.0, None),
     ("f = exp at x = -0.5 with h = 1e-3", math.exp, -0.5, 1e-3),
 ]
