@@ -25,7 +25,7 @@ N_EXAMPLES = (
 )
 MAX_DEPTH = 20
 STD_RANGE = (1e-6, 1e4)
-GRAD_RANGE = (1e-14, 1e6)
+GRAD_RANGE = (1e-20, 1e6)
 INITS = {"normal(scale)": "normal", "Xavier": "xavier_normal", "He": "he_normal"}
 
 
@@ -181,7 +181,7 @@ class InitExplorer(Explorer):
         if exploded:
             msg = "exploded (overflow)"
         elif g[0] < 1e-6 or ratio < 1e-3:
-            msg = f"vanishing: layer 1 gets {ratio:.0e} x the last"
+            msg = f"vanishing: first/last = {ratio:.0e}"
         elif g[0] > 1e3 or ratio > 1e3:
             msg = "exploding gradients"
         else:

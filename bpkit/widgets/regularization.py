@@ -98,11 +98,12 @@ class RegularizationExplorer(Explorer):
     def _controls(self) -> dict[str, Any]:
         style = {"description_width": "initial"}
         return {
-            "penalty": widgets.ToggleButtons(
+            "penalty": widgets.Dropdown(
                 options=["none", "L2", "L1"],
                 value="none",
                 description="penalty",
-                style={"button_width": "48px"},
+                style=style,
+                layout=widgets.Layout(width="150px"),
             ),
             "lam": widgets.FloatLogSlider(
                 value=1e-2,

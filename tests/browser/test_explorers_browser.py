@@ -115,10 +115,11 @@ def _stop(proc: subprocess.Popen[bytes], base: str, token: str) -> None:
             continue
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[dict[str, str]]:
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A JupyterLab server on a free loopback port; yields its URL and token."""
     _require_browser()
+    tmp_path = tmp_path_factory.mktemp("lab")
     OUT.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(24)
     port = _free_port()
@@ -189,6 +190,22 @@ def _wait_changed(page, i: int, before: str) -> str:
     raise AssertionError(f"plot {i} did not change within {UPDATE_TIMEOUT:.0f} s of typing a value")
 
 
+def _open_and_run_all(page, lab: dict[str, str], path: str, workspace: str) -> None:
+    """Open ``path`` alone in a fresh workspace (no tabs left over from another test)."""
+    url = f"{lab['base']}/lab/workspaces/{workspace}/tree/{path}?token={lab['token']}&reset"
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=KERNEL_TIMEOUT * 1000)
+    page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)
+    page.locator(".jp-Notebook").first.click()
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def _assert_no_stderr(page) -> None:
+    errors = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
 def test_explorers_react_to_typed_slider_values(lab: dict[str, str]) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -196,12 +213,7 @@ def test_explorers_react_to_typed_slider_values(lab: dict[str, str]) -> None:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 3000})
-            page.goto(f"{lab['base']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
-            page.wait_for_selector(".jp-Notebook", timeout=KERNEL_TIMEOUT * 1000)
-            page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)
-            page.locator(".jp-Notebook").first.click()
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            _open_and_run_all(page, lab, NOTEBOOK, "explorers")
             images = page.locator(".jp-OutputArea-output img.widget-image")
             deadline = time.monotonic() + KERNEL_TIMEOUT
             while images.count() < 2 or not _plot_src(page, 1):
@@ -210,10 +222,7 @@ def test_explorers_react_to_typed_slider_values(lab: dict[str, str]) -> None:
                     raise AssertionError("the explorers did not render within the time limit")
                 page.wait_for_timeout(250)
             page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)
-            errors = page.locator(
-                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-            )
-            assert errors.count() == 0, errors.first.inner_text()
+            _assert_no_stderr(page)
             page.screenshot(path=str(OUT / "explorers-initial.png"), full_page=True)
 
             # learning rate: eta = 2 makes every problem diverge
@@ -232,5 +241,58 @@ def test_explorers_react_to_typed_slider_values(lab: dict[str, str]) -> None:
             page.wait_for_timeout(300)
             images.nth(1).screenshot(path=str(OUT / "init-depth-20.png"))
             page.screenshot(path=str(OUT / "explorers-after.png"), full_page=True)
+        except BaseException:
+            page.screenshot(path=str(OUT / "explorers-failure.png"), full_page=True)
+            raise
         finally:
             browser.close()
+
+
+IPYMPL_CELLS = [
+    "%matplotlib widget",
+    "from bpkit.widgets import LearningRateExplorer\nex = LearningRateExplorer()\nex.show()",
+    "print(ex.mode)",
+]
+
+
+def test_learning_rate_explorer_with_ipympl_canvas(lab: dict[str, str]) -> None:
+    """With ``%matplotlib widget`` the explorer shows ipympl's canvas and redraws it."""
+    pytest.importorskip("ipympl")
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in IPYMPL_CELLS]
+    path = OUT / "ipympl_demo.ipynb"
+    nbformat.write(nb, path)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            _open_and_run_all(page, lab, path.relative_to(REPO).as_posix(), "ipympl")
+            canvas = page.locator(".jupyter-matplotlib-figure canvas").first
+            canvas.wait_for(timeout=KERNEL_TIMEOUT * 1000)
+            page.get_by_text("ipympl", exact=True).wait_for(timeout=KERNEL_TIMEOUT * 1000)
+            page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)
+            _assert_no_stderr(page)
+            page.wait_for_timeout(500)
+            before = canvas.screenshot()
+            _type_into_readout(page, explorer=0, control=0, value="0.5")
+            deadline = time.monotonic() + UPDATE_TIMEOUT
+            after = before
+            while after == before and time.monotonic() < deadline:
+                page.wait_for_timeout(250)
+                after = canvas.screenshot()
+            canvas.screenshot(path=str(OUT / "ipympl-lr-eta-0.5.png"))
+            assert after != before, "the ipympl canvas did not change after typing eta = 0.5"
+        except BaseException:
+            page.screenshot(path=str(OUT / "ipympl-failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+            path.unlink(missing_ok=True)
