@@ -60,7 +60,8 @@ def _abs_floor(dtype: DTypeLike) -> float:
 
 
 def _scalar(value: Any) -> float:
-    value = getattr(value, "data", value)  # an autodiff Value
+    if not isinstance(value, np.ndarray | np.generic):
+        value = getattr(value, "data", value)  # an autodiff Value (numpy's .data is a buffer)
     if np.ndim(value) != 0:
         raise ValueError(f"f must return a scalar, got an array of shape {np.shape(value)}")
     return float(value)

@@ -248,3 +248,10 @@ def test_check_layer_does_not_change_the_callers_input():
     before = X.copy()
     check_layer(Linear(4, 2, seed=0), X, mode="full")
     np.testing.assert_array_equal(X, before)
+
+
+def test_numerical_gradient_accepts_numpy_scalars_from_f():
+    # np.sum returns a numpy scalar, whose .data attribute is a memory buffer, not a number
+    W = np.array([[1.0, -2.0], [0.5, 3.0]])
+    grad = numerical_gradient(lambda: np.sum(W**2), W)
+    np.testing.assert_allclose(grad, 2 * W, rtol=1e-7)
