@@ -58,7 +58,7 @@ def _stream(fn: Callable[..., Any], n: int, batch_size: int, epochs: int, seed: 
     last = 0
     for k, item in enumerate(items):
         expect(
-            isinstance(item, tuple) and len(item) == 2,
+            isinstance(item, tuple | list) and len(item) == 2,
             f"{what}: item {k} is {type(item).__name__}, expected a pair (epoch, idx). Write "
             "`yield epoch, order[start:start + batch_size]`.",
         )
