@@ -35,15 +35,15 @@ def real(tmp_path_factory):
     (root / "solutions").mkdir(parents=True)
     shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
     shutil.copytree(SOURCE.parent, root / "solutions" / ASSIGNMENT)
+    release = _release(root)
     course = Course(root)
-    assert course.ensure_in_gradebook(ASSIGNMENT)
+    assert not course.ensure_in_gradebook(ASSIGNMENT)  # the release registered it
     with course.gradebook() as gb:
         max_code = sum(
             c.max_score for c in gb.find_notebook(ASSIGNMENT, ASSIGNMENT).grade_cells
             if c.cell_type == "code"
         )  # fmt: skip
     reference = nbformat.read(SOURCE, as_version=4)
-    release = _release(root)
     wrong_mean = "def batch_mean(a):\n    return a.sum(axis=0)"  # a missing 1/n
     tamper = _answer(
         nbformat.read(SOURCE, as_version=4),
@@ -64,11 +64,10 @@ def real(tmp_path_factory):
 
 
 def _release(root: Path):
-    from nbgrader.apps import NbGraderAPI  # noqa: F401 - the release comes from the gradebook run
+    """Release through the command line, as an instructor would."""
+    from bpkit.cli import main as bpkit_main
 
-    course = Course(root)
-    api = course.api()
-    assert api.generate_assignment(ASSIGNMENT, force=True)["success"]
+    assert bpkit_main(["release", ASSIGNMENT, "--root", str(root)]) == 0
     return nbformat.read(root / "course" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
 
 

@@ -1,0 +1,95 @@
+"""Grade one fabricated class two ways and print the times: ``bpkit grade`` vs serial nbgrader.
+
+    python benchmarks/bench_grading.py [--students 24] [--workers 2]
+
+The class (half correct, half wrong answers) uses the small fixture assignment of the grading
+tests. Both runs go through the command line, as an instructor would type them, on the same
+course folder and the same grading policy:
+
+1. ``nbgrader autograde ex01 --force``: nbgrader's own loop, one student after the other;
+2. ``bpkit grade ex01 --workers N``: one process per student, N at a time.
+
+Goal: a ratio of at least 1.8 on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _fabricate_module():
+    path = REPO / "tests" / "grading" / "fabricate_class.py"
+    spec = importlib.util.spec_from_file_location("fabricate_class", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_class(root: Path, students: int):
+    fab = _fabricate_module()
+    fab.build_course(root)
+    for i in range(students):
+        answers = fab.CORRECT if i % 2 == 0 else fab.WRONG
+        fab.submit(root, f"student{i:03d}", fab.filled(root, answers))
+    return fab
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return seconds
+
+
+def scores(root: Path, assignment: str) -> list[float]:
+    from bpkit.grading.course import Course
+
+    with Course(root).gradebook() as gb:
+        return sorted(s.score for s in gb.assignment_submissions(assignment))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=24)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    bindir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="bpkit-bench-grading-") as tmp:
+        root = Path(tmp) / "course"
+        fab = build_class(root, args.students)
+        serial = timed([str(bindir / "nbgrader"), "autograde", fab.ASSIGNMENT, "--force"], root)
+        serial_scores = scores(root, fab.ASSIGNMENT)
+        shutil.rmtree(root / "autograded")
+        parallel = timed(
+            [str(bindir / "bpkit"), "grade", fab.ASSIGNMENT, "--workers", str(args.workers),
+             "--quiet"],
+            root,
+        )  # fmt: skip
+        parallel_scores = scores(root, fab.ASSIGNMENT)
+    if serial_scores != parallel_scores:
+        sys.exit(f"the two runs disagree on the scores: {serial_scores} vs {parallel_scores}")
+    n = args.students
+    print(f"class: {n} submissions of the fixture assignment, {os.cpu_count()} CPUs")
+    print(f"nbgrader autograde (serial):   {serial:7.1f} s  ({serial / n:.2f} s per student)")
+    print(
+        f"bpkit grade --workers {args.workers}:      {parallel:7.1f} s  "
+        f"({parallel / n:.2f} s per student)"
+    )
+    print(f"speed-up: {serial / parallel:.2f}x  (goal >= 1.8x on 2 cores)")
+
+
+if __name__ == "__main__":
+    main()
