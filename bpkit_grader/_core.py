@@ -21,6 +21,7 @@ _CHECKS_DIR = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "bpkit", "checks"
 )
 _SUPPORT = ("_tamper", "_core")  # loaded in this order; _core imports _tamper
+_SOURCE_CACHE: dict[str, dict[str, object]] = {}  # what the fresh guards learnt from bpkit files
 
 
 def _checks_dir() -> str:
@@ -58,6 +59,8 @@ def fresh(name: str) -> ModuleType:
         support = {}
         for stem in _SUPPORT:
             support[stem] = _load(stem, directory)
+            if stem == "_tamper":  # parsing bpkit's sources once per process is enough
+                support[stem]._SOURCE_CACHE = _SOURCE_CACHE
             # While the copy executes, `from bpkit.checks._core import ...` must find the copy.
             sys.modules[f"bpkit.checks.{stem}"] = support[stem]
         module = _load(name, directory) if name not in _SUPPORT else support[name]

@@ -104,6 +104,16 @@ _INSTALLED = tuple(
     if p
 )
 _TRUSTED = (_NUMPY_DIR, _BPKIT_DIR, _GRADER_DIR, _STDLIB_DIR, *_INSTALLED)
+_INTERACTIVE = ("<string>", "<stdin>", "<ipython-input", "<console")
+
+
+def _trusted(file: str) -> bool:
+    """Code from installed packages or bpkit; libraries' generated code ("<sqlalchemy ...>")."""
+    if file.startswith("<"):
+        return not file.startswith(_INTERACTIVE)
+    return file.startswith(_TRUSTED)
+
+
 _SOURCE_CACHE: dict[str, dict[str, object]] = {}
 
 
@@ -117,7 +127,7 @@ def _where(obj: object) -> str:
     kind = _type(obj)
     if kind is _FunctionType:
         file = _code_file(obj)
-        if file.startswith(_TRUSTED):
+        if _trusted(file):
             return f"it now points to {obj.__module__}.{obj.__qualname__}"
         return "defined in your notebook"
     if kind is _BuiltinType:
@@ -194,8 +204,22 @@ def _check_numpy() -> str | None:
     return None
 
 
-def _source_names(path: str) -> dict[str, object]:
-    """Parse a bpkit file once: its top-level defs, classes (with method names) and imports."""
+def _resolve(node: ast.ImportFrom, package: str) -> str:
+    """The absolute module name of a (possibly relative) ``from ... import``."""
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")
+    base = ".".join(parts[: len(parts) - node.level + 1])
+    return f"{base}.{node.module}" if node.module else base
+
+
+def _source_names(path: str, package: str) -> dict[str, object]:
+    """Parse a bpkit file once: what its top level binds, and how.
+
+    "def" for functions, ("class", methods) for classes, ("import", module) and
+    ("from", module, attribute) for imports. A name bound again later (say, reassigned) is
+    dropped, since its final value cannot be predicted from the source.
+    """
     cached = _SOURCE_CACHE.get(path)
     if cached is not None:
         return cached
@@ -203,17 +227,52 @@ def _source_names(path: str) -> dict[str, object]:
         tree = ast.parse(handle.read(), path)
     names: dict[str, object] = {}
     for node in tree.body:
-        if _type(node) in (ast.FunctionDef, ast.AsyncFunctionDef):
+        kind = _type(node)
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             names[node.name] = "def"
-        elif _type(node) is ast.ClassDef:
+        elif kind is ast.ClassDef:
             methods = [
                 item.name
                 for item in node.body
                 if _type(item) in (ast.FunctionDef, ast.AsyncFunctionDef)
             ]
             names[node.name] = ("class", methods)
+        elif kind is ast.Import:
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = ("import", alias.name)
+                else:
+                    top = alias.name.partition(".")[0]
+                    names[top] = ("import", top)
+        elif kind is ast.ImportFrom:
+            module = _resolve(node, package)
+            for alias in node.names:
+                if alias.name != "*":
+                    names[alias.asname or alias.name] = ("from", module, alias.name)
+        elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign):
+            targets = node.targets if kind is ast.Assign else [node.target]
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if _type(leaf) is ast.Name:
+                        names.pop(leaf.id, None)
     _SOURCE_CACHE[path] = names
     return names
+
+
+_MISSING = object()
+
+
+def _import_ok(value: object, kind: tuple) -> bool:
+    """An imported name must still be the object its source module holds."""
+    source = sys.modules.get(kind[1])
+    if source is None:
+        return True  # not loaded (e.g. only imported under TYPE_CHECKING): nothing to compare
+    if kind[0] == "import":
+        return value is source
+    expected = getattr(source, kind[2], _MISSING)
+    if expected is _MISSING:
+        expected = sys.modules.get(f"{kind[1]}.{kind[2]}", _MISSING)  # a submodule
+    return expected is _MISSING or value is expected
 
 
 def _function_ok(fn: object, name: str, own_file: str) -> bool:
@@ -223,12 +282,12 @@ def _function_ok(fn: object, name: str, own_file: str) -> bool:
         fn, kind = fn.__func__, _type(fn.__func__)
     elif kind is _Property:
         fn = fn.fget
-        return fn is None or _type(fn) is not _FunctionType or _code_file(fn).startswith(_TRUSTED)
+        return fn is None or _type(fn) is not _FunctionType or _trusted(_code_file(fn))
     if kind is _FunctionType:
         file = _code_file(fn)
         if file == own_file:
             return fn.__name__ == name
-        return file.startswith(_TRUSTED)
+        return _trusted(file)
     if kind in (_BuiltinType, _ufunc, _Dispatcher):
         return False  # a Python def replaced by a C function
     wrapped = getattr(fn, "__wrapped__", None)  # lru_cache and friends
@@ -241,13 +300,20 @@ def _check_module(mod_name: str, module: object) -> str | None:
         return None
     namespace = module.__dict__
     for name, value in list(namespace.items()):
-        if _type(value) is _FunctionType and not _code_file(value).startswith(_TRUSTED):
+        if _type(value) is _FunctionType and not _trusted(_code_file(value)):
             return _report(f"{mod_name}.{name}", value)
-    for name, kind in _source_names(file).items():
+    package = (
+        module.__name__ if file.endswith("__init__.py") else module.__name__.rpartition(".")[0]
+    )
+    for name, kind in _source_names(file, package).items():
         value = namespace.get(name)
         label = f"{mod_name}.{name}"
         if kind == "def":
             if not _function_ok(value, name, file):
+                return _report(label, value)
+            continue
+        if kind[0] in ("import", "from"):
+            if name in namespace and not _import_ok(value, kind):
                 return _report(label, value)
             continue
         if not isinstance(value, _type) or value.__module__ != module.__name__:

@@ -14,6 +14,7 @@ import pytest
 import bpkit.checks._core as core
 import bpkit.functional as functional
 import bpkit.layers as layers
+from bpkit.checks import nb00
 from bpkit.checks._core import (
     CheckError,
     call,
@@ -220,6 +221,10 @@ def _tampering_message(monkeypatch, owner, name, value) -> str:
         (functional, "sigmoid", lambda z: z, "bpkit.functional.sigmoid"),
         (functional, "sigmoid", functional.tanh, "bpkit.functional.sigmoid"),
         (layers, "Linear", type("Linear", (), {}), "bpkit.layers.Linear"),
+        (nb00, "guard", dict, "bpkit.checks.nb00.guard"),
+        (nb00, "expect_close", max, "bpkit.checks.nb00.expect_close"),
+        (nb00, "np", object(), "bpkit.checks.nb00.np"),
+        (nb00, "functional", layers, "bpkit.checks.nb00.functional"),
     ],
 )
 def test_guard_detects_each_kind_of_replacement(monkeypatch, owner, name, value, label):
@@ -263,9 +268,9 @@ def test_patches_made_before_import_are_still_caught(monkeypatch, owner, name, v
 
 
 def test_fresh_returns_an_independent_pristine_copy(monkeypatch):
-    monkeypatch.setattr(core, "TRANSPOSED_W", "something else")
+    monkeypatch.setattr(core, "_NUMBER_TYPES", ())  # module state a notebook could change
     copy = fresh("_core")
-    assert copy is not core and copy.TRANSPOSED_W == "a transposed W"
+    assert copy is not core and copy._NUMBER_TYPES == (int, float, bool)
     assert copy.expect_close is not core.expect_close
     assert sys.modules["bpkit.checks._core"] is core  # the shared module is put back
     with pytest.raises(AssertionError, match="looks like the wrong sign"):
