@@ -100,6 +100,7 @@ def test_a_clean_release_passes_every_static_check(planted: Notebook):
         test_metadata.test_setup_cell_comes_first_and_is_locked,
         test_metadata.test_each_answer_cell_is_followed_by_a_test_cell,
         test_metadata.test_enough_graded_work,
+        test_metadata.test_every_test_cell_has_visible_and_hidden_checks,
     ):
         check(planted)
 
@@ -167,6 +168,10 @@ def _no_written(nb):
     nb.cells = nb.cells[:-1]
 
 
+def _no_hidden(nb):
+    nb.cells[4].source = nb.cells[4].source.split(BEGIN_HIDDEN)[0]
+
+
 def _untested_answer(nb):
     nb.cells[2].metadata.nbgrader.update(grade=False, locked=False, grade_id="demo")
     del nb.cells[2].metadata.nbgrader["points"]
@@ -184,6 +189,7 @@ def _untested_answer(nb):
         (test_metadata.test_enough_graded_work, _few_tests, "autograded test cells"),
         (test_metadata.test_enough_graded_work, _no_written, "manually graded"),
         (test_metadata.test_each_answer_cell_is_followed_by_a_test_cell, _untested_answer, "mse0"),
+        (test_metadata.test_every_test_cell_has_visible_and_hidden_checks, _no_hidden, "no hidden"),
     ],
 )
 def test_metadata_defects_are_caught(restore: Notebook, check, break_it, message: str):

@@ -7,7 +7,9 @@ import re
 import nbformat
 import pytest
 from _nb import (
+    BEGIN_HIDDEN,
     BEGIN_SOLUTION,
+    END_HIDDEN,
     END_SOLUTION,
     Notebook,
     grading,
@@ -16,6 +18,7 @@ from _nb import (
     is_test,
     params,
     read,
+    regions,
 )
 
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -107,3 +110,19 @@ def test_enough_graded_work(nb: Notebook):
         f"{nb.name} has {autograded} autograded test cells, at least {MIN_AUTOGRADED} are required"
     )
     assert manual >= MIN_MANUAL, f"{nb.name} has no manually graded (written) answer"
+
+
+@pytest.mark.parametrize("nb", params(slow=False))
+def test_every_test_cell_has_visible_and_hidden_checks(nb: Notebook):
+    problems = []
+    for cell in read(nb.source).cells:
+        if not is_test(cell):
+            continue
+        grade_id = grading(cell).get("grade_id")
+        hidden = regions(cell.source, BEGIN_HIDDEN, END_HIDDEN)
+        visible = cell.source.split(BEGIN_HIDDEN)[0]
+        if not any(line.strip() for region in hidden for line in region):
+            problems.append(f"{grade_id}: no hidden tests")
+        if not visible.strip():
+            problems.append(f"{grade_id}: no visible tests before the hidden ones")
+    assert not problems, f"{nb.name}: " + "; ".join(problems)
