@@ -322,3 +322,14 @@ def test_status_ledger_survives_in_the_gradebook(graded):
     assert ledger[(fab.ASSIGNMENT, "exit")]["status"] == "failed"
     assert ledger[(fab.ASSIGNMENT, "tamper_checks")]["suspicious"] is True
     assert {s for (_, s) in ledger} == set(graded[0])
+
+
+def test_feedback_command_writes_html_for_graded_students(graded, capsys):
+    _, _, _, course = graded
+    args = ["feedback", fab.ASSIGNMENT, "--root", str(course.root)]
+    assert bpkit_main([*args, "--student", "ok", "--student", "tamper_checks"]) == 0
+    assert "feedback written for 2 of 2 students" in capsys.readouterr().out
+    html = (course.feedback_dir / "tamper_checks" / fab.ASSIGNMENT / "ex01.html").read_text()
+    assert "hidden.check_square(square)" in html and "fixture_grader.py" not in html
+    assert bpkit_main([*args, "--student", "exit"]) == 1  # never graded: reported, not hidden
+    assert "exit" in capsys.readouterr().out
