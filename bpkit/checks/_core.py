@@ -81,6 +81,8 @@ def _describe_type(got: object) -> str:
     kind = _type(got)
     if kind in (_type(()), _type([])):
         return f"a {kind.__name__} of {len(got)} items"
+    if isinstance(got, _ndarray):
+        return f"an array of dtype {got.dtype} (not numbers)"
     return f"a {kind.__module__ + '.' if kind.__module__ != 'builtins' else ''}{kind.__name__}"
 
 

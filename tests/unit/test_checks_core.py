@@ -129,6 +129,7 @@ def test_nan_inf_none_and_wrong_types(z_case):
     assert text == "mse(y_hat, y) should be a number, but it is a tuple of 2 items."
     assert "it is a str" in message(expect_close, "a", "0.5", z)
     assert "it is a dict" in message(expect_close, "a", {"W": z}, z)
+    assert "an array of dtype object" in message(expect_close, "a", np.array([None, 1]), z)
     expect_close("a", z.tolist(), z)  # a nested list of the right values is accepted
 
 
