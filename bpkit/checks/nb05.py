@@ -283,7 +283,7 @@ def sgd(
                 "eta0"
             )[1]
         expect_close(
-            f"{what}: the parameters after the whole stream",
+            f"{what}: the model after the whole stream",
             after,
             ref_params,
             mistakes=mistakes,
@@ -303,7 +303,7 @@ def sgd(
             f"{what} should return {len(stream)} losses (one per update), got {got!r:.80}.",
         )
         expect_close(
-            f"{what}: the returned losses",
+            f"{what}: the list of returned losses",
             got_losses,
             ref_losses,
             hint="Record each batch's loss L from the forward pass, before its update.",
@@ -456,13 +456,13 @@ def momentum_step(
                 )
             }
             expect_close(
-                f"{what}: the parameters after step {step}",
+                f"{what}: the update at step {step}",
                 _flat(p),
                 _flat(ref_p),
                 mistakes=mistakes,
             )
             expect_close(
-                f"{what}: the velocity after step {step}",
+                f"{what}: the velocity stored at step {step}",
                 _flat(v),
                 _flat(ref_v),
                 hint="Store the new velocity in the dict: velocity[k] = beta * velocity[k] - "

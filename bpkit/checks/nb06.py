@@ -85,7 +85,7 @@ def _spread(
     d_out, d_in = shape
     expect(
         abs(mean) < 0.05 * target,
-        f"{name}{shape}: the values have mean {mean:.4g}; weights must be centred on 0 "
+        f"{name}({shape}): the values have mean {mean:.4g}; weights must be centred on 0 "
         f"(expected standard deviation {target:.4g}).",
     )
     if abs(std / target - 1) <= STD_TOL:
@@ -93,12 +93,12 @@ def _spread(
     for label, value in mistakes.items():
         if abs(std / value - 1) <= STD_TOL:
             raise CheckError(
-                f"{name}{shape}: the standard deviation is {std:.4g}, expected {target:.4g}. "
+                f"{name}({shape}): the standard deviation is {std:.4g}, expected {target:.4g}. "
                 f"It looks like {label}. For W of shape (d_out, d_in) = {shape}, "
                 f"fan_in = d_in = {d_in} and fan_out = d_out = {d_out}."
             )
     raise CheckError(
-        f"{name}{shape}: the standard deviation of the values is {std:.4g}, expected "
+        f"{name}({shape}): the standard deviation of the values is {std:.4g}, expected "
         f"{target:.4g} (fan_in = {d_in}, fan_out = {d_out}). Check the formula."
     )
 
@@ -123,7 +123,7 @@ def xavier_uniform(
         inside = float((abs(W) <= r).mean())
         if abs(W.std() / std - 1) <= STD_TOL and inside < 0.99:
             raise CheckError(
-                f"{name}{big}: {1 - inside:.1%} of the values lie outside [-r, r] with "
+                f"{name}({big}): {1 - inside:.1%} of the values lie outside [-r, r] with "
                 f"r = {r:.4g}, yet the spread is right: these look like draws from a normal "
                 "distribution. xavier_uniform draws uniformly: rng.uniform(-r, r, size=shape)."
             )
@@ -146,11 +146,11 @@ def xavier_uniform(
     )
     expect(
         biggest <= r * (1 + 1e-12),
-        f"{name}{big}: a value {biggest:.4g} lies outside [-r, r] with r = {r:.4g}.",
+        f"{name}({big}): a value {biggest:.4g} lies outside [-r, r] with r = {r:.4g}.",
     )
     expect(
         biggest > 0.95 * r,
-        f"{name}{big}: the values only reach {biggest:.4g}, but they should fill [-r, r] with "
+        f"{name}({big}): the values only reach {biggest:.4g}, but they should fill [-r, r] with "
         f"r = {r:.4g}.",
     )
     passed(name)
@@ -176,7 +176,7 @@ def he_normal(
         W,
         std,
         {
-            "uses fan_out instead of fan_in": float(_sqrt(2.0 / fan_out)),
+            "a formula that uses fan_out instead of fan_in": float(_sqrt(2.0 / fan_out)),
             "a missing factor 2 (that is LeCun's 1 / fan_in, for linear or tanh units)": float(
                 _sqrt(1.0 / fan_in)
             ),
@@ -191,7 +191,7 @@ def he_normal(
     tail = float((abs(W) > 2 * std).mean())  # 4.55% for a normal distribution, 0 for uniform
     expect(
         0.035 < tail < 0.058,
-        f"{name}{big}: {tail:.2%} of the values lie beyond 2 standard deviations, where a normal "
+        f"{name}({big}): {tail:.2%} of the values lie beyond 2 standard deviations, where a normal "
         "distribution has 4.6%. These do not look like normal draws: use "
         "rng.normal(0.0, std, size=shape) or rng.standard_normal(shape) * std.",
     )
@@ -260,7 +260,7 @@ def grad_norms(
                 "layer (activation layers have no weights), in order from input to output."
             )
         expect_close(
-            f"{what}: the norms",
+            f"{what}: the list of norms",
             got,
             expected,
             mistakes={
@@ -456,7 +456,7 @@ def clip_by_global_norm(
         sum_norms = sum(float(_sqrt((v**2).sum())) for v in original.values())
         by_sum = {k: v * min(1.0, max_norm / sum_norms) for k, v in original.items()}
         expect_close(
-            f"{what}: the gradients after clipping",
+            f"{what}: the result of clipping",
             _flat(grads),
             _flat(expected),
             mistakes={
