@@ -191,6 +191,8 @@ def _reference_sgd(model, X, y, stream, eta, loss, variant="") -> list[float]:
         if variant == "extra_n":
             grads = {k: g / len(idx) for k, g in grads.items()}
         _ref_sgd_step(model.named_params(), grads, -rate if variant == "sign" else rate)
+        if variant == "after":
+            L = loss_fn(model.forward(Xb), yb)[0]
         losses.append(float(L))
     return losses
 
@@ -306,6 +308,7 @@ def sgd(
             f"{what}: the list of returned losses",
             got_losses,
             ref_losses,
+            mistakes={"losses recorded after each update": replay("after")[0]},
             hint="Record each batch's loss L from the forward pass, before its update.",
         )
     passed("sgd")

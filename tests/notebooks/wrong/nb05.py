@@ -204,7 +204,7 @@ def sgd(model, X, y, stream, eta, loss="mse"):
         losses.append(loss_fn(model.forward(X[idx]), y[idx])[0])
     return losses
 """,
-            "the returned losses",
+            "losses recorded after each update",
         ),
     ],
     "gradient_noise": [
