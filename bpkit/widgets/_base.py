@@ -10,12 +10,16 @@ How a picture reaches the browser:
 * ipympl (``%matplotlib widget``): the figure's own canvas widget is shown, and a change calls
   ``canvas.draw_idle()``.
 
-Slider callbacks run in the kernel one at a time, so an explorer whose update is slower than the
-latency budget marks its slow controls ``continuous_update=False`` (they fire on release).
+Slider callbacks run in the kernel one at a time. Two guards keep a drag from queueing stale
+frames: explorers whose update is inherently slow mark their controls ``continuous_update=False``
+(they fire on release), and every explorer throttles: inside a running kernel, a change that
+arrives sooner than one update-duration after the previous update only schedules a single
+trailing update (on the kernel's event loop), which then draws the latest values.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 from collections.abc import Iterator
@@ -35,6 +39,8 @@ from bpkit.plot._style import RC, WARN_COLOR, style_axes
 
 # Values outside this range are drawn at the edge and labelled "diverged".
 DIVERGED = 1e4
+# Inside a kernel, updates start at least this many seconds (or one update-duration) apart.
+MIN_INTERVAL = 0.03
 
 
 def ipympl_active() -> bool:
@@ -68,6 +74,9 @@ class Explorer:
         self._dynamic: list[Artist] = []
         self._background: Any = None
         self._hold = False
+        self._pending: asyncio.TimerHandle | None = None
+        self._last_end = 0.0
+        self.n_throttled = 0  # changes folded into a later update
         self.controls: dict[str, widgets.ValueWidget] = self._controls()
         with mpl.rc_context(RC):
             self.fig = self._new_figure()
@@ -153,6 +162,7 @@ class Explorer:
         t2 = time.perf_counter()
         self.render_timings.append(t2 - t1)
         self.timings.append(t2 - t0)
+        self._last_end = t2
 
     def show(self) -> None:
         """Display the explorer (controls and figure) in the notebook."""
@@ -204,8 +214,27 @@ class Explorer:
             self._hold = False
 
     def _on_change(self, change: dict[str, Any]) -> None:
-        if not self._hold:
+        if self._hold:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no kernel event loop (scripts, tests): update right away
             self.update()
+            return
+        if self._pending is not None:  # a trailing update is due; it will read the new value
+            self.n_throttled += 1
+            return
+        last = self.timings[-1] if self.timings else 0.0
+        wait = self._last_end + max(last, MIN_INTERVAL) - time.perf_counter()
+        if wait <= 0:
+            self.update()
+        else:
+            self.n_throttled += 1
+            self._pending = loop.call_later(wait, self._flush)
+
+    def _flush(self) -> None:
+        self._pending = None
+        self.update()
 
     def _full_draw(self) -> None:
         """Draw the static parts and cache them (call after changing limits or static artists)."""

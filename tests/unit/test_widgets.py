@@ -100,6 +100,27 @@ def test_lambda_is_disabled_without_a_penalty(reg: RegularizationExplorer) -> No
     assert not ex.controls["lam"].disabled and ex.png() != before
 
 
+def test_drag_inside_an_event_loop_is_throttled_to_the_latest_value(init: InitExplorer) -> None:
+    """In a kernel (a running asyncio loop) a burst of slider messages yields few updates and
+    the last one shows the final value: no queue of stale frames."""
+    import asyncio
+
+    init.set(activation="tanh", init="Xavier", depth=1)
+
+    async def drag() -> None:
+        for depth in range(2, 21):  # 19 messages as fast as they come
+            init.controls["depth"].value = depth
+        await asyncio.sleep(1.0)  # let the trailing update run
+
+    n_before, folded_before = len(init.timings), init.n_throttled
+    asyncio.run(drag())
+    n_updates = len(init.timings) - n_before
+    assert 1 <= n_updates <= 3
+    assert init.n_throttled - folded_before >= 19 - n_updates
+    assert len(init.fig.axes[2].lines[0].get_xdata()) == 21  # depth 20 + output layer
+    assert init._pending is None
+
+
 def test_set_rejects_unknown_controls_and_bad_mode(lr: LearningRateExplorer) -> None:
     with pytest.raises(KeyError, match="unknown control"):
         lr.set(learning_rate=0.1)
