@@ -25,12 +25,13 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
-    parser.add_argument("--seconds", type=float, default=1.5, help="time per measurement")
+    parser.add_argument("--seconds", type=float, default=1.5, help="time per contender")
     parser.add_argument("--profile", action="store_true", help="print a per-layer breakdown")
     parser.add_argument(
         "--digits",
@@ -62,6 +63,7 @@ FORWARD_FLOPS = sum(
     2 * BATCH * d_in * d_out for d_in, d_out in zip(SIZES[:-1], SIZES[1:], strict=False)
 )
 STEP_FLOPS = 3 * FORWARD_FLOPS - 2 * BATCH * SIZES[0] * SIZES[1]
+SQUARES = (512, 1024, 2048)
 
 
 def clock() -> float:
@@ -70,40 +72,41 @@ def clock() -> float:
     return time.process_time() if THREADS == 1 else time.perf_counter()
 
 
-def rate(step, seconds: float, warmup: int = 10) -> float:
-    """Steps per second of ``step()``: the median over timed chunks filling ~``seconds``."""
-    for _ in range(warmup):
-        step()
-    t0 = clock()
-    n = 0
-    while clock() - t0 < 0.1 * seconds or n < 3:
-        step()
-        n += 1
-    chunk_rates = []
-    end = clock() + seconds
-    while clock() < end or len(chunk_rates) < 3:
-        t0 = clock()
-        for _ in range(n):
+def interleaved_rates(steps: dict[str, Callable[[], None]], seconds: float) -> dict[str, float]:
+    """Calls per second of each function, timed in interleaved rounds.
+
+    Each round runs every function for a chunk of about 0.1 s, so all of them see the same
+    machine load; the result is the median over rounds. ``seconds`` is the time per function.
+    """
+    chunk = {}
+    for name, step in steps.items():
+        step()  # warm up, and size a chunk to about 0.1 s
+        n, t0 = 0, clock()
+        while clock() - t0 < 0.05:
             step()
-        chunk_rates.append(n / (clock() - t0))
-    return float(np.median(chunk_rates))
+            n += 1
+        chunk[name] = max(1, round(n * 0.1 / (clock() - t0)))
+    rates: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(max(5, round(seconds / 0.1))):
+        for name, step in steps.items():
+            t0 = clock()
+            for _ in range(chunk[name]):
+                step()
+            rates[name].append(chunk[name] / (clock() - t0))
+    return {name: float(np.median(r)) for name, r in rates.items()}
 
 
-def matmul_flops(seconds: float) -> dict[int, float]:
-    """float32 FLOP/s of a square ``A @ B`` (n x n) for a few sizes n."""
+def square_matmul(n: int) -> Callable[[], None]:
+    """One float32 ``A @ B`` with n x n matrices (2 n^3 FLOPs)."""
     g = np.random.default_rng(0)
-    result = {}
-    for n in (512, 1024, 2048):
-        A = g.standard_normal((n, n), dtype=np.float32)
-        B = g.standard_normal((n, n), dtype=np.float32)
-        C = np.empty((n, n), dtype=np.float32)
-        steps = rate(lambda A=A, B=B, C=C: np.matmul(A, B, out=C), seconds / 3, warmup=2)
-        result[n] = 2.0 * n**3 * steps
-    return result
+    A = g.standard_normal((n, n), dtype=np.float32)
+    B = g.standard_normal((n, n), dtype=np.float32)
+    C = np.empty((n, n), dtype=np.float32)
+    return lambda: np.matmul(A, B, out=C)
 
 
-def matmuls_only_rate(seconds: float) -> float:
-    """Steps per second of the step's 8 matmuls alone, with bpkit's shapes and layouts.
+def matmuls_only() -> Callable[[], None]:
+    """The step's 8 matmuls alone, with bpkit's shapes and layouts.
 
     This is the ceiling for any implementation that stores W as (d_out, d_in): the gap between
     it and a bpkit step is bpkit's own overhead (activations, loss, update, Python).
@@ -122,7 +125,7 @@ def matmuls_only_rate(seconds: float) -> float:
             if k > 0:
                 d @ W  # d_prev (not for the first layer)
 
-    return rate(step, seconds)
+    return step
 
 
 def batches(count: int = 8) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -132,13 +135,13 @@ def batches(count: int = 8) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return Xs, ys
 
 
-def bpkit_step_rate(seconds: float) -> float:
+def bpkit_step() -> tuple[Callable[[], None], list[float]]:
+    """One bpkit training step on the next of 8 fixed batches (and the list of its losses)."""
     model = mlp(SIZES, activation="relu", seed=0, dtype=np.float32)
     opt = SGD(model, eta=ETA)
     Xs, ys = batches()
     i = [0]
-
-    losses = []
+    losses: list[float] = []
 
     def step() -> None:
         k = i[0] = (i[0] + 1) % len(Xs)
@@ -148,10 +151,7 @@ def bpkit_step_rate(seconds: float) -> float:
         opt.step()
         losses.append(L)
 
-    steps = rate(step, seconds)
-    if not np.isfinite(losses).all():
-        raise RuntimeError("the benchmark run diverged; its timing would be meaningless")
-    return steps
+    return step, losses
 
 
 def bpkit_fit_rate(seconds: float, steps_per_second: float) -> float:
@@ -169,7 +169,8 @@ def bpkit_fit_rate(seconds: float, steps_per_second: float) -> float:
     return h.n_updates / elapsed
 
 
-def torch_step_rate(seconds: float) -> float | None:
+def torch_step() -> Callable[[], None] | None:
+    """The same step in PyTorch eager mode, or None without torch."""
     try:
         import torch
     except ImportError:
@@ -195,7 +196,7 @@ def torch_step_rate(seconds: float) -> float | None:
         loss.backward()
         opt.step()
 
-    return rate(step, seconds)
+    return step
 
 
 def profile(repeats: int = 200) -> None:
@@ -277,37 +278,45 @@ def main() -> None:
     seconds = ARGS.seconds if ARGS else 1.5
     print(f"MLP {'-'.join(map(str, SIZES))} ReLU, batch {BATCH}, float32, SGD; {THREADS} thread(s)")
     timer = "process CPU time" if THREADS == 1 else "wall-clock time"
-    print(f"rates from {timer}, median of chunks filling about {seconds:.1f} s per measurement")
+    print(f"rates from {timer}; all contenders timed in interleaved rounds, medians")
     print(f"FLOPs per training step (matmuls only): {STEP_FLOPS / 1e6:.1f} MFLOP")
-    square = matmul_flops(seconds)
+    step, losses = bpkit_step()
+    contenders: dict[str, Callable[[], None]] = {f"square {n}": square_matmul(n) for n in SQUARES}
+    contenders["matmuls only"] = matmuls_only()
+    contenders["bpkit"] = step
+    torch = torch_step()
+    if torch is not None:
+        contenders["torch"] = torch
+    rates = interleaved_rates(contenders, seconds)
+    if not np.isfinite(losses).all():
+        raise RuntimeError("the benchmark run diverged; its timing would be meaningless")
+
+    square = {n: 2.0 * n**3 * rates[f"square {n}"] for n in SQUARES}
     peak_n = max(square, key=square.get)
     peak = square[peak_n]
     sizes = ", ".join(f"n={n}: {f / 1e9:.1f}" for n, f in square.items())
     print(f"float32 square matmul GFLOP/s ({sizes}); peak used below: n={peak_n}")
-    ceiling = matmuls_only_rate(seconds) * STEP_FLOPS
+    ceiling = rates["matmuls only"] * STEP_FLOPS
     print(
         f"the step's 8 matmuls alone:  {ceiling / 1e9:8.1f} GFLOP/s = {ceiling / peak:5.1%} "
         "of the peak (BLAS efficiency at these shapes)"
     )
-
-    steps = bpkit_step_rate(seconds)
+    steps = rates["bpkit"]
     achieved = steps * STEP_FLOPS
     print(f"bpkit training steps/s:     {steps:8.1f}   ({1e3 / steps:.2f} ms per step)")
     print(
         f"bpkit achieved FLOP/s:      {achieved / 1e9:8.1f} GFLOP/s = {achieved / peak:5.1%} "
         f"of the matmul peak (goal >= 75%); {achieved / ceiling:5.1%} of the matmuls-alone rate"
     )
-    fit_steps = bpkit_fit_rate(seconds, steps)
-    print(f"bpkit through fit():        {fit_steps:8.1f} steps/s (with shuffling and batching)")
-
-    torch_steps = torch_step_rate(seconds)
-    if torch_steps is None:
+    if torch is None:
         print("PyTorch: not installed (optional; pip install torch to compare)")
     else:
-        import torch
+        import torch as torch_module
 
-        print(f"PyTorch {torch.__version__} eager steps/s: {torch_steps:8.1f}")
-        print(f"bpkit / PyTorch speed ratio: {steps / torch_steps:5.2f}x (goal >= 1.3x)")
+        print(f"PyTorch {torch_module.__version__} eager steps/s: {rates['torch']:8.1f}")
+        print(f"bpkit / PyTorch speed ratio: {steps / rates['torch']:5.2f}x (goal >= 1.3x)")
+    fit_steps = bpkit_fit_rate(seconds, steps)
+    print(f"bpkit through fit():        {fit_steps:8.1f} steps/s (with shuffling and batching)")
     if ARGS and ARGS.profile:
         profile()
     if ARGS and ARGS.digits:
