@@ -15,6 +15,7 @@ Typical use::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,3 +188,27 @@ def layer_values(model: Any, which: str = "activations") -> dict[str, np.ndarray
             raise ValueError("no recorded gradients: run model.backward(dL) after the forward pass")
         out[f"{_index(model, rec)}.{kind}"] = np.asarray(arr, dtype=np.float64)
     return out
+
+
+def update_ratio_logger(model: Any) -> tuple[Callable[[int, Any], None], dict[str, list[float]]]:
+    """A ``fit`` callback that records the update-to-data ratio of every layer once per epoch.
+
+    Usage::
+
+        log_ratios, ratios = update_ratio_logger(model)
+        fit(model, X, y, eta=0.1, callback=log_ratios)
+        bpkit.plot.update_ratios(ratios)
+
+    Returns:
+      the callback ``(epoch, history) -> None`` and the dict it fills,
+      ``{"0.W": [ratio after epoch 0, ...], ...}``, using the last batch's gradients and the
+      epoch's eta (``history.eta``).
+    """
+    ratios: dict[str, list[float]] = {}
+
+    def callback(epoch: int, history: Any) -> None:
+        etas = getattr(history, "eta", None) or [0.0]
+        for name, value in update_ratio(model, float(etas[-1])).items():
+            ratios.setdefault(name, []).append(value)
+
+    return callback, ratios

@@ -133,7 +133,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
     )
     env.pop("NBGRADER_EXECUTION", None)  # the demo cells only run outside grading
-    jupyter = Path(sys.executable).with_name("jupyter")
+    jupyter = REPO / ".venv" / "bin" / "jupyter"  # the project's environment
+    if not jupyter.exists():
+        jupyter = Path(sys.executable).with_name("jupyter")
     cmd = [
         str(jupyter),
         "lab",

@@ -119,3 +119,15 @@ def test_layer_values_returns_recorded_arrays_and_checks_backward() -> None:
         diag.layer_values(model, "gradients")
     with pytest.raises(ValueError, match="which"):
         diag.layer_values(model, "weights")
+
+
+def test_update_ratio_logger_records_one_value_per_epoch_and_layer() -> None:
+    from bpkit.data import xor
+    from bpkit.train import fit
+
+    X, y = xor(40, seed=0)
+    model = mlp([2, 6, 1], activation="tanh", seed=0)
+    callback, ratios = diag.update_ratio_logger(model)
+    fit(model, X, y, loss="bce", eta=0.3, epochs=4, callback=callback)
+    assert list(ratios) == ["0.W", "2.W"] and all(len(v) == 4 for v in ratios.values())
+    assert ratios["0.W"][-1] == pytest.approx(diag.update_ratio(model, 0.3)["0.W"])
