@@ -104,8 +104,9 @@ class ClassGrader:
         timeout: int,
         memory_mb: int = DEFAULT_MEMORY_MB,
         progress: Progress | None = None,
+        slack: float = DEADLINE_SLACK,
     ) -> None:
-        self.course, self.assignment = course, assignment
+        self.course, self.assignment, self.slack = course, assignment, slack
         self.workers, self.timeout, self.memory_mb = max(1, workers), timeout, memory_mb
         self.progress = progress or Progress(0, enabled=False)
         self.work_dir = course.root / ".bpkit" / "grading" / assignment
@@ -140,7 +141,7 @@ class ClassGrader:
         job.proc = context.Process(target=worker.child_main, args=(args, str(job.log_path)))
         job.proc.start()
         job.started = time.monotonic()
-        job.deadline = job.started + self.timeout * self.n_cells + DEADLINE_SLACK
+        job.deadline = job.started + self.timeout * self.n_cells + self.slack
 
     def finish(self, job: Job, killed_for_time: bool = False) -> StudentStatus:
         seconds = round(time.monotonic() - job.started, 1)
@@ -248,16 +249,18 @@ def grade_class(
     memory_mb: int = DEFAULT_MEMORY_MB,
     students: list[str] | None = None,
     progress: Progress | None = None,
+    slack: float = DEADLINE_SLACK,
 ) -> list[StudentStatus]:
     """Autograde every submission of ``assignment``; one status row per student.
 
     workers: processes at a time (default: the number of CPUs); timeout: seconds per cell;
     memory_mb: address-space cap per student (0: none); students: only these (default: all
-    folders in ``submitted/``; students known to the gradebook without a folder are "missing").
+    folders in ``submitted/``; students known to the gradebook without a folder are "missing");
+    slack: seconds on top of (cells x timeout) before a whole student is stopped.
     """
     grader = ClassGrader(
         course, assignment, workers=workers or os.cpu_count() or 1, timeout=timeout,
-        memory_mb=memory_mb, progress=progress,
+        memory_mb=memory_mb, progress=progress, slack=slack,
     )  # fmt: skip
     rows = grader.run(students)
     attach_scores(course, rows)

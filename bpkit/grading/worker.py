@@ -77,6 +77,11 @@ def explain_failure(text: str, memory_mb: int) -> str:
             "the kernel died while running the notebook (os._exit, a crash such as a segfault, "
             f"or memory use beyond the {memory_mb} MB limit)"
         )
+    if "CellTimeoutError" in text:
+        return (
+            "a cell kept running after the timeout tried to interrupt it (does it catch "
+            "KeyboardInterrupt?), so the notebook was abandoned"
+        )
     if "UnresponsiveKernelError" in text or "became unresponsive" in text:
         return "the kernel stopped responding and could not be interrupted"
     if LOCKED in text:
@@ -125,7 +130,7 @@ def grade_one(args: argparse.Namespace) -> dict:
     if not result["success"]:
         where = progress.read_text() if progress.exists() else ""
         reason = explain_failure(text, args.memory_mb)
-        if where and "kernel" in reason:
+        if where and not reason.startswith("the gradebook"):
             reason += f"; last cell started: {where}"
         verdict.update(status=FAILED, reason=reason)
     elif findings["timeouts"]:
