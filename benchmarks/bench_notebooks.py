@@ -66,6 +66,15 @@ def run_once(path: Path, mode: str | None) -> tuple[float, int]:
     return seconds, failed
 
 
+def kernel_start_seconds() -> float:
+    """The fixed cost inside every figure: start a kernel and run one empty cell."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    client = NotebookClient(nb, timeout=60, kernel_name="python3")
+    start = time.perf_counter()
+    client.execute(env=kernel_env(None))
+    return time.perf_counter() - start
+
+
 def grading_counts(path: Path) -> tuple[int, int, float]:
     """(autograded test cells, manually graded cells, total points)."""
     auto = manual = 0
@@ -92,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         print("no solution notebooks found")
         return 1
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; goal <= {GOAL_S:.0f} s")
+    print(
+        f"kernel start + one empty cell (included in every figure): {kernel_start_seconds():.1f} s"
+    )
     header = f"{'notebook':40s} {'headless s':>10s} {'autograde s':>11s} {'ratio':>6s} "
     print(header + f"{'auto':>5s} {'manual':>6s} {'points':>6s}  status")
     totals = [0.0, 0.0, 0, 0, 0.0]

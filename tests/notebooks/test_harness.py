@@ -245,3 +245,14 @@ def test_release_is_deterministic_and_keeps_course_tidy(planted: Notebook, tmp_p
     assert not (root / "gradebook.db").exists(), "a release elsewhere must not touch the gradebook"
     with pytest.raises(ReleaseError, match="unknown assignment"):
         release(["42_nothing"], root=root, dest=dest)
+
+
+def test_release_command_line(planted: Notebook, tmp_path, capsys):
+    from bpkit.grading.release import main
+
+    dest = tmp_path / "out"
+    assert main(["99_planted", "--root", str(planted.root), "--dest", str(dest)]) == 0
+    out = capsys.readouterr().out
+    assert "released out/99_planted/99_planted.ipynb" in out and "1 notebook(s) released" in out
+    assert main(["42_nothing", "--root", str(planted.root), "--dest", str(dest)]) == 1
+    assert "release failed: unknown assignment(s) ['42_nothing']" in capsys.readouterr().err
