@@ -63,6 +63,8 @@ def install(max_lines: int = MAX_LINES) -> None:
 
 
 def kernel_arguments(max_lines: int = MAX_LINES) -> list[str]:
-    """Extra ipykernel command-line arguments that run :func:`install` at kernel start-up."""
+    """Extra ipykernel command-line arguments: run :func:`install` at start-up, and keep the
+    kernel's own log to errors (its start-up warning about unencrypted local TCP would otherwise
+    land on the terminal of every ``bpkit validate``)."""
     line = f"import bpkit.grading.kernel_output as _o; _o.install({int(max_lines)}); del _o"
-    return [f"--InteractiveShellApp.exec_lines={line}"]
+    return [f"--InteractiveShellApp.exec_lines={line}", "--IPKernelApp.log_level=ERROR"]
