@@ -184,6 +184,7 @@ class ClassGrader:
         return row
 
     def run(self, students: list[str] | None = None) -> list[StudentStatus]:
+        self.course.notebooks(self.assignment)  # a clear error for an unknown assignment
         worker.preload()
         if self.course.ensure_in_gradebook(self.assignment):
             self.progress.message(f"registered '{self.assignment}' in the gradebook")

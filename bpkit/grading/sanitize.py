@@ -200,9 +200,12 @@ def sanitize(submitted: Path, output: Path, student: str, specs: list[NotebookSp
     if not submitted.is_dir():
         result.status, result.problems = MISSING, ["no submission"]
         return result
-    for item in submitted.iterdir():  # data files, timestamp.txt, ...
-        if item.is_file() and item.suffix != ".ipynb":
-            shutil.copy2(item, output / item.name)
+    for item in submitted.rglob("*"):  # data files, timestamp.txt, sub-folders ...
+        relative = item.relative_to(submitted)
+        top_notebook = len(relative.parts) == 1 and item.suffix == ".ipynb"
+        if item.is_file() and not top_notebook and ".ipynb_checkpoints" not in relative.parts:
+            (output / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(item, output / relative)
     found, notes = match_files(submitted, [s.name for s in specs])
     result.notes.extend(notes)
     for spec in specs:

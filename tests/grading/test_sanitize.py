@@ -29,7 +29,9 @@ def test_specs_know_the_graded_and_answer_cells(specs):
 
 
 def test_clean_submission_is_copied_with_its_timestamp(course_root, specs):
-    fab.submit(course_root, "s_clean", fab.filled(course_root, fab.CORRECT))
+    path = fab.submit(course_root, "s_clean", fab.filled(course_root, fab.CORRECT))
+    (path.parent / "data").mkdir()
+    (path.parent / "data" / "points.csv").write_text("1,2\n")
     result = run(course_root, specs, "s_clean")
     assert (result.status, result.notebooks, result.notes, result.suspicion) == (
         "",
@@ -39,6 +41,7 @@ def test_clean_submission_is_copied_with_its_timestamp(course_root, specs):
     )
     out = course_root / "sanitized" / "s_clean" / fab.ASSIGNMENT
     assert (out / "timestamp.txt").read_text().startswith("2026-01-15")
+    assert (out / "data" / "points.csv").read_text() == "1,2\n"
     assert nbformat.read(out / "ex01.ipynb", as_version=4).cells[2].source == fab.CORRECT["square"]
 
 

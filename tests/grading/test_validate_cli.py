@@ -142,3 +142,10 @@ def test_no_command_prints_help(capsys):
 def test_release_needs_a_name_or_all(capsys):
     assert bpkit_main(["release"]) == 2
     assert "name one or more assignments, or use --all" in capsys.readouterr().err
+
+
+def test_grading_an_unknown_assignment_is_a_clear_error(course_root, capsys):
+    assert bpkit_main(["grade", "nope", "--root", str(course_root)]) == 2
+    assert (
+        "bpkit grade: no assignment 'nope' in solutions/ (known: ex01)" in capsys.readouterr().err
+    )
