@@ -256,3 +256,32 @@ def test_release_command_line(planted: Notebook, tmp_path, capsys):
     assert "released out/99_planted/99_planted.ipynb" in out and "1 notebook(s) released" in out
     assert main(["42_nothing", "--root", str(planted.root), "--dest", str(dest)]) == 1
     assert "release failed: unknown assignment(s) ['42_nothing']" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.nb00
+def test_tampering_in_a_notebook_is_reported_by_the_test_cells(tmp_path):
+    """In a real kernel: patches made in notebook cells fail the visible and hidden checks."""
+    from _nb import execute
+
+    cells = [
+        "import numpy as np\nfrom bpkit.checks import nb00 as checks",
+        "np.allclose = lambda *a, **k: True\ndef batch_mean(a):\n    return a.sum(axis=0)",
+        "checks.batch_mean(batch_mean)",
+        "np.allclose = np.isclose.__wrapped__.__globals__['allclose']",  # undo: the real one
+        "checks.batch_mean = lambda fn: None\nchecks.batch_mean(batch_mean)",
+        "import bpkit_grader.nb00 as hidden\nhidden.batch_mean(batch_mean)",
+    ]
+    path = tmp_path / "tamper.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), path)
+    out = execute(path, grading_mode="autograde")
+    text = [
+        " ".join(f"{e.ename}: {e.evalue}" for e in c.outputs if e.output_type == "error")
+        for c in out.cells
+    ]
+    assert text[2] == (
+        "CheckError: Tampering detected: numpy.allclose has been replaced (defined in your "
+        "notebook). Remove that line; the checks cannot trust results otherwise."
+    )
+    assert text[3] == "" and text[4] == ""  # the patched visible check runs nothing...
+    assert "Tampering detected: bpkit.checks.nb00.batch_mean has been replaced" in text[5]
