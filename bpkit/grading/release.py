@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -72,7 +73,11 @@ def source_assignments(root: Path, source: str = "solutions") -> list[str]:
 def normalise_notebook(path: Path) -> None:
     """Rewrite a released notebook in canonical form: no outputs, no counts, stable JSON."""
     nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
+    nb.nbformat_minor = max(nb.nbformat_minor, 5)
+    for index, cell in enumerate(nb.cells):
+        if not cell.get("id"):  # sources without ids would otherwise get random ones
+            digest = hashlib.sha1(f"{index}\0{cell.cell_type}\0{cell.source}".encode())
+            cell["id"] = f"{path.stem[:2]}-{digest.hexdigest()[:12]}"
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
