@@ -71,6 +71,8 @@ def _write_settings(settings_dir: Path) -> None:
     """Windowing off (every cell exists in the page) and no news pop-up over the notebook."""
     files = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        # never write outputs back into the committed demo notebook
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
             "fetchNews": "false",
             "checkForUpdates": False,
@@ -154,6 +156,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
+    demo = REPO / NOTEBOOK
+    pristine = demo.read_bytes()
     try:
         deadline = time.monotonic() + SERVER_TIMEOUT
         while _get(f"{base}/api/status?token={token}")[0] != 200:
@@ -166,6 +170,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     finally:
         _stop(proc, base, token)
         log.close()
+        if demo.read_bytes() != pristine:  # a save slipped through: restore the committed file
+            demo.write_bytes(pristine)
 
 
 def _plot_src(page, i: int) -> str:
@@ -198,17 +204,18 @@ def _open_and_run_all(page, lab: dict[str, str], path: str, workspace: str) -> N
     page.goto(url)
     page.wait_for_selector(".jp-Notebook", timeout=KERNEL_TIMEOUT * 1000)
     page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)
-    prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
     for _ in range(3):  # a click that lands while the session still connects can be lost
         page.locator(".jp-Notebook").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if prompt.inner_text().strip() not in ("[ ]:", ""):
+            texts = [t.strip() for t in prompts.all_inner_texts()]
+            if texts and all(t not in ("[ ]:", "") for t in texts):  # queued "[*]" or run "[n]"
                 return
             page.wait_for_timeout(250)
-    raise AssertionError("Run All Cells did not start the notebook's first cell")
+    raise AssertionError("Run All Cells did not queue every code cell")
 
 
 def _assert_no_stderr(page) -> None:
