@@ -58,6 +58,7 @@ class Explorer:
       widget: the ipywidgets box holding controls and picture (what ``show()`` displays).
       timings: seconds taken by each update (recompute + redraw + PNG).
       render_timings: the redraw + PNG part of each update.
+      info: an HTML line under the figure for numbers that change (set by subclasses).
       state: the numbers behind the picture after the last update (for tests and notebooks).
     """
 
@@ -81,6 +82,9 @@ class Explorer:
         with mpl.rc_context(RC):
             self.fig = self._new_figure()
             self._build(self.fig)
+        # numbers shown as text under the figure: the browser renders them, which is much
+        # cheaper than drawing glyphs into the figure on every update
+        self.info = widgets.HTML(value="")
         self.image: widgets.Image | None = None
         if self.mode == "png":
             self.image = widgets.Image(format="png")
@@ -94,7 +98,7 @@ class Explorer:
         box = widgets.HBox(
             list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
         )
-        self.widget = widgets.VBox([box, view])
+        self.widget = widgets.VBox([box, view, self.info])
 
     # ----- for subclasses -------------------------------------------------------------------
     def _controls(self) -> dict[str, widgets.ValueWidget]:

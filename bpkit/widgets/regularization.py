@@ -143,7 +143,6 @@ class RegularizationExplorer(Explorer):
         (self._va,) = self._dyn(ax1.plot([], [], color=VAL_COLOR, lw=1.3, label="validation"))
         self._stop = self._dyn(ax1.axvline(0, color=OKABE_ITO["black"], lw=0.8, ls="--"))
         ax1.legend(frameon=False, loc="lower left", fontsize=6)
-        self._stat1 = self._status(ax1, color=OKABE_ITO["black"])
         self._img = self._dyn(
             ax2.imshow(
                 np.zeros((GRID, GRID)),
@@ -170,7 +169,6 @@ class RegularizationExplorer(Explorer):
                 )
             )
         ax2.set(xlabel="$x_1$", ylabel="$x_2$", title="decision regions (train points)")
-        self._stat2 = self._status(ax2, y=0.03, va="bottom", color=OKABE_ITO["black"])
         for ax in (ax1, ax2):
             self._style(ax)
 
@@ -190,8 +188,14 @@ class RegularizationExplorer(Explorer):
             self._stop.set_visible(False)
         self._img.set_data(r["labels"])
         gap = float(r["val_loss"][-1] - r["train_loss"][-1])
-        note = f"  stopped at {r['stopped_epoch'] + 1}" if r["stopped_epoch"] is not None else ""
-        self._stat1.set_text(f"val - train = {gap:.2f}{note}")
-        acc = f"acc train {r['train_acc']:.2f} / val {r['val_acc']:.2f}"
-        self._stat2.set_text(f"‖W‖ = {r['weight_norm']:.1f}   {acc}")
+        note = (
+            f" (early stop at epoch {r['stopped_epoch'] + 1})"
+            if r["stopped_epoch"] is not None
+            else ""
+        )
+        acc = f"accuracy train {r['train_acc']:.2f} / validation {r['val_acc']:.2f}"
+        self.info.value = (
+            f"<small>validation − training loss: <b>{gap:.2f}</b>{note} &nbsp;·&nbsp; "
+            f"‖W‖ = {r['weight_norm']:.1f} &nbsp;·&nbsp; {acc}</small>"
+        )
         self.state = dict(r, gap=gap)

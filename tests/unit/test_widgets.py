@@ -287,6 +287,7 @@ def test_stronger_l2_shrinks_the_weights_and_the_gap(reg: RegularizationExplorer
     ex.set(lam=1e-2)
     strong = dict(ex.state)
     assert none["weight_norm"] > weak["weight_norm"] > strong["weight_norm"]
+    assert f"‖W‖ = {strong['weight_norm']:.1f}" in ex.info.value  # the readout under the plot
     assert strong["gap"] < none["gap"]
     assert not np.allclose(ex.fig.axes[0].lines[1].get_ydata(), val_none)
     assert ex.controls["lam"].disabled is False
