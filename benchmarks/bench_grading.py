@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,14 +45,20 @@ def build_class(root: Path, students: int):
     return fab
 
 
-def timed(cmd: list[str], cwd: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, CPU seconds of it and all the processes it waited for)."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    start = time.perf_counter()
+    cpu, start = _children_cpu(), time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if result.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    return seconds
+    return seconds, cpu
 
 
 def scores(root: Path, assignment: str) -> list[float]:
@@ -67,13 +74,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     bindir = Path(sys.executable).parent
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bpkit-bench-grading-") as tmp:
         root = Path(tmp) / "course"
         fab = build_class(root, args.students)
-        serial = timed([str(bindir / "nbgrader"), "autograde", fab.ASSIGNMENT, "--force"], root)
+        serial, serial_cpu = timed(
+            [str(bindir / "nbgrader"), "autograde", fab.ASSIGNMENT, "--force"], root
+        )
         serial_scores = scores(root, fab.ASSIGNMENT)
         shutil.rmtree(root / "autograded")
-        parallel = timed(
+        parallel, parallel_cpu = timed(
             [str(bindir / "bpkit"), "grade", fab.ASSIGNMENT, "--workers", str(args.workers),
              "--quiet"],
             root,
@@ -83,12 +93,17 @@ def main() -> None:
         sys.exit(f"the two runs disagree on the scores: {serial_scores} vs {parallel_scores}")
     n = args.students
     print(f"class: {n} submissions of the fixture assignment, {os.cpu_count()} CPUs")
-    print(f"nbgrader autograde (serial):   {serial:7.1f} s  ({serial / n:.2f} s per student)")
+    print(f"load average before the runs: {load:.1f} (figures are only meaningful near 0)")
     print(
-        f"bpkit grade --workers {args.workers}:      {parallel:7.1f} s  "
-        f"({parallel / n:.2f} s per student)"
+        f"nbgrader autograde (serial):   {serial:7.1f} s wall  ({serial / n:.2f} s per student)"
+        f"  {serial_cpu:6.1f} s CPU"
+    )
+    print(
+        f"bpkit grade --workers {args.workers}:      {parallel:7.1f} s wall  "
+        f"({parallel / n:.2f} s per student)  {parallel_cpu:6.1f} s CPU"
     )
     print(f"speed-up: {serial / parallel:.2f}x  (goal >= 1.8x on 2 cores)")
+    print(f"CPU used by bpkit relative to serial nbgrader: {parallel_cpu / serial_cpu:.2f}")
 
 
 if __name__ == "__main__":
