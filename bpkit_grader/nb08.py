@@ -1,7 +1,7 @@
 """Hidden checks for notebook 08: other shapes and seeds, real digits, and the held-out test set.
 
 ``fresh("nb08")`` loads an untampered copy of ``bpkit/checks/nb08.py``. ``final_accuracy`` is the
-one that matters most: it scores the student's trained weights on the 360 test digits, which the
+one that matters most: it scores the student's trained weights on the 359 test digits, which the
 notebook never looks at, and requires at least 97 %.
 """
 
@@ -44,9 +44,9 @@ def train_epoch(student_fn: Callable[..., Any]) -> None:
     )
 
 
-def final_accuracy(params: Any, mean: Any, std: Any) -> float:
-    """At least 97 % on the 360 held-out test digits of split(..., seed=0)."""
-    return fresh("nb08").final_accuracy(params, mean, std, part="test", threshold=0.97)
+def final_accuracy(params: Any, mean: Any, std: Any) -> None:
+    """At least 97 % on the 359 held-out test digits of split(..., seed=0)."""
+    fresh("nb08").final_accuracy(params, mean, std, part="test", threshold=0.97)
 
 
 def confusion_matrix(student_fn: Callable[..., Any]) -> None:

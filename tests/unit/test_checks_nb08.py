@@ -182,8 +182,7 @@ def trained(digits):
 
 def test_final_accuracy_accepts_a_trained_network(digits, trained, capsys):
     _, _, _, _, mean, std = digits
-    acc = checks.final_accuracy(trained, mean, std, threshold=0.9)
-    assert acc > 0.9
+    assert checks.final_accuracy(trained, mean, std, threshold=0.9) is None  # no partial credit
     assert "validation accuracy" in capsys.readouterr().out
 
 
