@@ -188,6 +188,7 @@ class ClassGrader:
         worker.preload()
         if self.course.ensure_in_gradebook(self.assignment):
             self.progress.message(f"registered '{self.assignment}' in the gradebook")
+        whole_class = students is None
         if students is None:
             students = submitted_students(self.course, self.assignment)
         prepared = self.prepare(students)
@@ -199,7 +200,9 @@ class ClassGrader:
             else:
                 verdict = {"status": prep.status, "reason": ""}
                 rows.append(self.status_of(prep, verdict, None))
-        absent = sorted(set(gradebook_students(self.course)) - set(students))
+        absent = []  # known to the gradebook, no folder: only a whole-class run says "missing"
+        if whole_class:
+            absent = sorted(set(gradebook_students(self.course)) - set(students))
         for student in absent:
             prep = sz.Sanitized(student, status=MISSING, problems=["no submission"])
             rows.append(self.status_of(prep, {"status": MISSING}, None))

@@ -333,3 +333,12 @@ def test_feedback_command_writes_html_for_graded_students(graded, capsys):
     assert "hidden.check_square(square)" in html and "fixture_grader.py" not in html
     assert bpkit_main([*args, "--student", "exit"]) == 1  # never graded: reported, not hidden
     assert "exit" in capsys.readouterr().out
+
+
+def test_regrading_one_student_leaves_the_others_alone(graded):
+    _, _, _, course = graded
+    (row,) = grade_class(course, fab.ASSIGNMENT, workers=1, timeout=TIMEOUT, students=["ok"])
+    assert (row.student, row.status, row.score) == ("ok", "graded", 3.0)
+    after = {r["student"]: r for r in export_rows(course)}
+    assert after["exit"]["status"] == "failed" and after["loop"]["status"] == "timed out"
+    assert after["tamper_checks"]["suspicious"] == "yes"
