@@ -34,12 +34,14 @@ def _children(v: Any) -> list[Any]:
     return sorted(prev, key=lambda c: (str(getattr(c, "label", "")), id(c)))
 
 
-def graph_layout(root: Any) -> tuple[list[Any], dict[int, tuple[float, float]]]:
-    """Place every node of the graph under ``root``.
+class _Waypoint:
+    """A place holder that routes an edge through a column it skips (not drawn as a box)."""
 
-    Returns:
-      nodes in topological order (inputs first, root last) and ``{id(node): (x, y)}``.
-    """
+
+Route = dict[tuple[int, int], list[tuple[float, float]]]
+
+
+def _layout(root: Any) -> tuple[list[Any], dict[int, tuple[float, float]], Route]:
     order: list[Any] = []
     seen: set[int] = set()
     stack: list[tuple[Any, bool]] = [(root, False)]
@@ -54,30 +56,58 @@ def graph_layout(root: Any) -> tuple[list[Any], dict[int, tuple[float, float]]]:
         stack.append((v, True))
         stack.extend((c, False) for c in reversed(_children(v)) if id(c) not in seen)
     level: dict[int, int] = {}
-    parents: dict[int, list[Any]] = {id(v): [] for v in order}
+    users: dict[int, list[Any]] = {id(v): [] for v in order}
     for v in order:
         kids = _children(v)
         level[id(v)] = 1 + max(level[id(c)] for c in kids) if kids else 0
         for c in kids:
-            parents[id(c)].append(v)
+            users[id(c)].append(v)
     for v in reversed(order):  # pull inputs right, next to their first use
-        if not _children(v) and parents[id(v)]:
-            level[id(v)] = min(level[id(p)] for p in parents[id(v)]) - 1
+        if not _children(v) and users[id(v)]:
+            level[id(v)] = min(level[id(p)] for p in users[id(v)]) - 1
     n_cols = max(level.values()) + 1
     columns: list[list[Any]] = [[] for _ in range(n_cols)]
     for v in order:
         columns[level[id(v)]].append(v)
+    # an edge that skips columns gets one waypoint per skipped column, placed like a node
+    waypoints: dict[tuple[int, int], list[_Waypoint]] = {}
+    next_hop: dict[int, list[Any]] = {k: list(vs) for k, vs in users.items()}
+    for v in order:
+        for c in _children(v):
+            gap = range(level[id(c)] + 1, level[id(v)])
+            if not gap:
+                continue
+            chain = [_Waypoint() for _ in gap]
+            for col, w in zip(gap, chain, strict=True):
+                columns[col].append(w)
+            for w, after in zip(chain, [*chain[1:], v], strict=True):
+                next_hop[id(w)] = [after]
+            hops = next_hop[id(c)]
+            hops[hops.index(v)] = chain[0]
+            waypoints[(id(c), id(v))] = chain
     pos: dict[int, tuple[float, float]] = {}
-    for col in range(n_cols - 1, -1, -1):  # from the output back: order by the consumers' rows
+    for col in range(n_cols - 1, -1, -1):  # from the output back: order by the users' rows
         members = columns[col]
         if col < n_cols - 1:
             members.sort(
-                key=lambda v: np.mean([pos[id(p)][1] for p in parents[id(v)]] or [0.0]),
+                key=lambda v: np.mean([pos[id(p)][1] for p in next_hop[id(v)]] or [0.0]),
                 reverse=True,
             )
         offset = (len(members) - 1) / 2
         for row, v in enumerate(members):
             pos[id(v)] = (col * COL_DX, (offset - row) * ROW_DY)
+    routes = {edge: [pos[id(w)] for w in chain] for edge, chain in waypoints.items()}
+    real = {id(v) for v in order}
+    return order, {k: p for k, p in pos.items() if k in real}, routes
+
+
+def graph_layout(root: Any) -> tuple[list[Any], dict[int, tuple[float, float]]]:
+    """Place every node of the graph under ``root``.
+
+    Returns:
+      nodes in topological order (inputs first, root last) and ``{id(node): (x, y)}``.
+    """
+    order, pos, _ = _layout(root)
     return order, pos
 
 
@@ -94,10 +124,11 @@ def draw_graph(root: Any, ax: Axes | None = None, *, show_grad: bool = True) -> 
       the Axes; ``ax.patches`` holds one box per node followed by one arrow per edge, and
       ``ax.texts`` one text per node (in topological order).
     """
-    order, pos = graph_layout(root)
+    order, pos, routes = _layout(root)
+    points = [*pos.values(), *(p for via in routes.values() for p in via)]
     if ax is None:
-        n_cols = 1 + int(max(p[0] for p in pos.values()) / COL_DX)
-        n_rows = 1 + max(sum(1 for p in pos.values() if p[0] == c * COL_DX) for c in range(n_cols))
+        n_cols = 1 + round(max(p[0] for p in points) / COL_DX)
+        n_rows = max(sum(1 for p in points if p[0] == c * COL_DX) for c in range(n_cols))
         fig = _new_figure((max(2.0, 1.35 * n_cols), max(1.2, 0.75 * n_rows)))
         ax = fig.add_subplot()
     for v in order:
@@ -134,9 +165,15 @@ def draw_graph(root: Any, ax: Axes | None = None, *, show_grad: bool = True) -> 
         x1, y1 = pos[id(v)]
         for c in _children(v):
             x0, y0 = pos[id(c)]
+            start = (x0 + BOX_W / 2, y0)
+            via = routes.get((id(c), id(v)), [])
+            if via:  # through the waypoints of the skipped columns, then the arrow
+                xs, ys = zip(start, *via, strict=True)
+                ax.plot(xs, ys, color=OKABE_ITO["black"], lw=0.7, zorder=1)
+                start = via[-1]
             ax.add_patch(
                 FancyArrowPatch(
-                    (x0 + BOX_W / 2, y0),
+                    start,
                     (x1 - BOX_W / 2, y1),
                     arrowstyle="-|>",
                     mutation_scale=7,
@@ -147,8 +184,8 @@ def draw_graph(root: Any, ax: Axes | None = None, *, show_grad: bool = True) -> 
                     zorder=1,
                 )
             )
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
     ax.set_xlim(min(xs) - BOX_W, max(xs) + BOX_W)
     ax.set_ylim(min(ys) - BOX_H, max(ys) + BOX_H)
     ax.set_axis_off()

@@ -243,3 +243,20 @@ def test_weights_image_of_a_matrix_and_of_a_model() -> None:
     assert axes[1].images[0].get_array().shape == (2, 4)
     with pytest.raises(ValueError, match="matrix"):
         plot.weights(np.ones(3))
+
+
+def test_draw_graph_routes_edges_that_skip_columns_around_boxes() -> None:
+    from bpkit.plot.graph import _layout
+
+    a = Value(3.0, "a")
+    L = a * a - a / 2  # `a*a` feeds the output directly, skipping two columns
+    L.backward()
+    order, pos, routes = _layout(L)
+    assert routes, "expected at least one edge that skips a column"
+    boxes = set(pos.values())
+    for via in routes.values():
+        assert all(p not in boxes for p in via)  # waypoints get their own slots
+    ax = plot.draw_graph(L)
+    assert len(ax.lines) == len(routes)  # one polyline per routed edge
+    n_edges = sum(len(v._prev) for v in order)
+    assert len(ax.patches) == len(order) + n_edges
