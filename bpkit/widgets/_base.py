@@ -191,7 +191,12 @@ class Explorer:
             import matplotlib.pyplot as plt
 
             plt.close(self.fig)
-        self.widget.close()
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        for w in (*self.controls.values(), self.info, self.image, self.widget):
+            if w is not None:
+                w.close()
 
     # ----- rendering --------------------------------------------------------------------------
     def _new_figure(self) -> Figure:

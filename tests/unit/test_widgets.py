@@ -149,6 +149,7 @@ def test_ipympl_mode_uses_the_figure_canvas() -> None:
         ex.set(depth=3)
         assert len(ex.fig.axes[2].lines[0].get_xdata()) == 4  # 3 hidden + output layer
         ex.close()
+        assert ex.widget.comm is None and ex.controls["depth"].comm is None
     finally:
         plt.switch_backend(old)
 
