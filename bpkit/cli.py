@@ -114,17 +114,19 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_feedback(args: argparse.Namespace) -> int:
     course = _course(args)
     folder = course.autograded_dir
-    students = (
-        args.student or sorted(p.name for p in folder.iterdir() if (p / args.assignment).is_dir())
-        if folder.is_dir()
-        else []
-    )
+    students = args.student or []
+    if not students and folder.is_dir():
+        students = sorted(p.name for p in folder.iterdir() if (p / args.assignment).is_dir())
     if not students:
         print(f"no graded submissions of {args.assignment}; run bpkit grade first", file=sys.stderr)
         return 1
     api = course.api()
     failed = 0
     for student in students:
+        if not (folder / student / args.assignment).is_dir():
+            failed += 1
+            print(f"  {student:<20} no graded notebook (see its status in bpkit export)")
+            continue
         result = api.generate_feedback(args.assignment, student, force=True)
         if result["success"]:
             print(f"  {student:<20} {course.feedback_dir / student / args.assignment}")

@@ -332,7 +332,7 @@ def test_feedback_command_writes_html_for_graded_students(graded, capsys):
     html = (course.feedback_dir / "tamper_checks" / fab.ASSIGNMENT / "ex01.html").read_text()
     assert "hidden.check_square(square)" in html and "fixture_grader.py" not in html
     assert bpkit_main([*args, "--student", "exit"]) == 1  # never graded: reported, not hidden
-    assert "exit" in capsys.readouterr().out
+    assert "exit                 no graded notebook (see its status" in capsys.readouterr().out
 
 
 def test_regrading_one_student_leaves_the_others_alone(graded):
