@@ -586,9 +586,10 @@ def final_accuracy(
     """Score the trained network on the notebook's validation (or test) digits.
 
     The check loads the digits and splits them itself (``split(X, y, val=0.15, test=0.2,
-    seed=0)``), standardizes the raw images with the student's ``mean`` and ``std`` (taken from
-    the training set) and runs the reference forward pass on ``params``. Returns nothing: a
-    test cell whose last value is a number would give nbgrader's partial credit.
+    seed=0)``), checks that ``mean`` and ``std`` are the training-set statistics (so nothing of
+    the test set leaked into the pipeline), standardizes the raw images with them and runs the
+    reference forward pass on ``params``. Returns nothing: a test cell whose last value is a
+    number would give nbgrader's partial credit.
     """
     guard()
     p = _check_params(params)
@@ -600,6 +601,11 @@ def final_accuracy(
         bool(_isfinite(mean_a).all() and _isfinite(std_a).all() and (std_a > 0).all()),
         "mean and std must be finite, and std > 0 everywhere (1 for constant pixels).",
     )
+    X_all = _load_digits()[0]
+    ref_mean, ref_std = _stats(X_tr)
+    hint = "Pass the mean and std that standardize computed from X_train."
+    expect_close("mean", mean_a, ref_mean, mistakes={LEAKED: X_all.mean(axis=0)}, hint=hint)
+    expect_close("std", std_a, ref_std, mistakes={LEAKED: _stats(X_all)[1]}, rtol=1e-6, hint=hint)
     acc = _accuracy(p, (X_part - mean_a) / std_a, y_part)
     n = len(y_part)
     if acc < threshold:

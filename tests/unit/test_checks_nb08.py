@@ -222,6 +222,15 @@ def test_final_accuracy_names_divergence_and_shapes(digits, trained):
         checks.final_accuracy(trained, mean[:10], std)
 
 
+def test_final_accuracy_requires_the_training_statistics(digits, trained):
+    _, _, _, _, mean, std = digits
+    X_all = load_digits()[0]
+    with pytest.raises(CheckError, match="the test set leaked"):
+        checks.final_accuracy(trained, X_all.mean(axis=0), std)
+    with pytest.raises(CheckError, match="Pass the mean and std that standardize computed"):
+        checks.final_accuracy(trained, mean, np.ones(64))
+
+
 def test_hidden_final_accuracy_scores_the_test_set(digits, trained, capsys):
     _, _, _, _, mean, std = digits
     with pytest.raises(AssertionError, match="of the 359 test digits"):
