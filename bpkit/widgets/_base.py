@@ -34,6 +34,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
+from threadpoolctl import threadpool_limits
 
 from bpkit.plot._style import RC, WARN_COLOR, style_axes
 
@@ -159,7 +160,9 @@ class Explorer:
     def update(self) -> None:
         """Recompute and redraw from the current control values."""
         t0 = time.perf_counter()
-        with np.errstate(all="ignore"):  # diverging runs are shown, never warned about
+        # Diverging runs are shown, never warned about. The explorers' arrays are tiny: one BLAS
+        # thread is faster for them than several that spin-wait for a busy core.
+        with np.errstate(all="ignore"), threadpool_limits(1, user_api="blas"):
             self._compute(self.values)
         t1 = time.perf_counter()
         self._render()
