@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bpkit-installed
 EXTRAS := test,browser,postgres,widget
 PYTEST_ARGS ?=
+# Headless: print the URL instead of opening a browser. As root (containers): jupyter insists on
+# being told so.
+LAB_FLAGS := $(if $(DISPLAY),,--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup lab lab-solutions test test-unit test-notebooks test-grading test-browser \
@@ -25,10 +28,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create or refresh .venv from pyproject.toml
 
 lab: setup ## open the course in JupyterLab (prints the URL when there is no display)
-	$(BIN)/jupyter lab --notebook-dir=course $(if $(DISPLAY),,--no-browser)
+	$(BIN)/jupyter lab --notebook-dir=course $(LAB_FLAGS)
 
 lab-solutions: setup ## instructors: open solutions/ in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir=. $(if $(DISPLAY),,--no-browser)
+	$(BIN)/jupyter lab --notebook-dir=. $(LAB_FLAGS)
 
 test: setup ## set everything up and run every test tier
 	bash .ci/sysdeps
