@@ -9,6 +9,7 @@ student in ``submitted/`` or in the gradebook ends up with exactly one row.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import multiprocessing
 import os
@@ -210,7 +211,12 @@ class ClassGrader:
         for row in rows:
             self.progress.done(row)
         save(self.course.db_url, self.course.course_id, rows)
-        rows.extend(self._run_jobs(todo))
+        gc.collect()
+        gc.freeze()  # forked workers then share the parent's objects instead of copying them
+        try:
+            rows.extend(self._run_jobs(todo))
+        finally:
+            gc.unfreeze()
         return sorted(rows, key=lambda r: r.student)
 
     def _run_jobs(self, todo: list[Job]) -> list[StudentStatus]:

@@ -73,11 +73,27 @@ class StudentStatus:
         return asdict(self) | {"suspicious": self.suspicious}
 
 
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine_for(db_url: str) -> Engine:
-    """An engine that waits for SQLite write locks instead of failing at once."""
-    if db_url.startswith("sqlite"):
-        return create_engine(db_url, connect_args={"timeout": 60}, future=True)
-    return create_engine(db_url, future=True)
+    """One engine per URL for this process, its table created once; SQLite waits for locks.
+
+    Only the grading parent writes the ledger. Its connections are closed after each use
+    (:func:`save`, :func:`load`), so no open database connection is ever inherited by a forked
+    worker, which SQLite forbids.
+    """
+    engine = _ENGINES.get(db_url)
+    if engine is None:
+        if db_url.startswith("sqlite"):
+            engine = create_engine(db_url, connect_args={"timeout": 60}, future=True)
+        else:
+            engine = create_engine(db_url, future=True)
+        with engine.begin() as conn:
+            _metadata.create_all(conn)
+        engine.dispose()
+        _ENGINES[db_url] = engine
+    return engine
 
 
 def _retry(action, attempts: int = 5):
@@ -100,7 +116,6 @@ def save(db_url: str, course: str, rows: list[StudentStatus]) -> None:
 
     def write() -> None:
         with engine.begin() as conn:
-            _metadata.create_all(conn)
             for row in rows:
                 key = (
                     (status_table.c.course == course)
@@ -133,7 +148,6 @@ def load(db_url: str, course: str, assignment: str | None = None) -> dict[tuple[
     engine = engine_for(db_url)
     try:
         with engine.begin() as conn:
-            _metadata.create_all(conn)
             query = select(status_table).where(status_table.c.course == course)
             if assignment is not None:
                 query = query.where(status_table.c.assignment == assignment)
