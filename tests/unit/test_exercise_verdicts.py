@@ -1,0 +1,80 @@
+"""Every exercise of every notebook: the solution passes, each known-wrong answer is named.
+
+Runs without a kernel. The answers execute in the namespace a kernel would have: the notebook's
+setup cell, then the answer cells in order (so an exercise may call an earlier one). Notebook
+cells that are neither setup nor answers are not run, so an exercise that needs one (the
+capstone's training run) is tested by the notebook tier instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Any
+
+import pytest
+from exercises import (
+    answer_cells,
+    assert_passes,
+    assert_rejected,
+    define,
+    setup_cell,
+    wrong_answers,
+)
+
+NOTEBOOKS = ["nb00", "nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07", "nb08"]
+NEEDS_THE_NOTEBOOK = {("nb08", "train_model")}
+
+
+@cache
+def _namespace(nb: str) -> dict[str, Any]:
+    scope: dict[str, Any] = {"__name__": "__main__"}
+    exec(compile(setup_cell(nb), f"<{nb} setup>", "exec"), scope)  # noqa: S102
+    for name, source in answer_cells(nb).items():
+        if (nb, name) not in NEEDS_THE_NOTEBOOK:
+            scope[name] = define(source, name, scope)
+    return scope
+
+
+def _modules(nb: str) -> tuple[Any, Any]:
+    return importlib.import_module(f"bpkit.checks.{nb}"), importlib.import_module(
+        f"bpkit_grader.{nb}"
+    )
+
+
+def _cases(kind: str) -> list[Any]:
+    out = []
+    for nb in NOTEBOOKS:
+        marks = [getattr(pytest.mark, nb)]
+        if kind == "solution":
+            names = [n for n in answer_cells(nb) if (nb, n) not in NEEDS_THE_NOTEBOOK]
+            out += [pytest.param(nb, n, id=f"{nb}-{n}", marks=marks) for n in names]
+        else:
+            for name, cases in wrong_answers(nb).items():
+                if (nb, name) in NEEDS_THE_NOTEBOOK:
+                    continue
+                out += [
+                    pytest.param(nb, name, *case, id=f"{nb}-{name}-{case[0]}", marks=marks)
+                    for case in cases
+                ]
+    return out
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS)
+def test_every_exercise_has_three_wrong_answers(nb):
+    answers, wrong = answer_cells(nb), wrong_answers(nb)
+    assert sorted(wrong) == sorted(answers)
+    assert all(len(cases) >= 3 for cases in wrong.values()), {k: len(v) for k, v in wrong.items()}
+
+
+@pytest.mark.parametrize(("nb", "name"), _cases("solution"))
+def test_solution_passes_visible_and_hidden_checks(nb, name, capsys):
+    checks, hidden = _modules(nb)
+    capsys.readouterr()
+    assert_passes(checks, hidden, name, _namespace(nb)[name], capsys)
+
+
+@pytest.mark.parametrize(("nb", "name", "label", "source", "expected"), _cases("wrong"))
+def test_wrong_answer_is_rejected_with_its_diagnosis(nb, name, label, source, expected):
+    checks, hidden = _modules(nb)
+    assert_rejected(checks, hidden, name, define(source, name, _namespace(nb)), label, expected)
