@@ -9,8 +9,8 @@ the boundary, instead of surfacing later as a NaN loss.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -104,3 +104,21 @@ def check_finite(arr: np.ndarray, name: str) -> None:
 def float_dtype(x: np.ndarray) -> np.dtype:
     """The floating dtype to compute in: the array's own if it is floating, else float64."""
     return x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+
+
+T = TypeVar("T")
+
+
+def lookup(
+    kind: str, name: Any, table: Mapping[str, T], aliases: Mapping[str, str] | None = None
+) -> T:
+    """``table[name]``, forgiving case, "-" for "_" and the given aliases.
+
+    Raises:
+        ValueError: "unknown <kind> <name>; valid names are: ..." for a name not in the table.
+    """
+    key = str(name).lower().replace("-", "_")
+    key = (aliases or {}).get(key, key)
+    if key not in table:
+        raise ValueError(f"unknown {kind} {name!r}; valid names are: {', '.join(table)}")
+    return table[key]

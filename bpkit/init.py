@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import DTypeLike
 
-from bpkit._validate import SeedLike, rng
+from bpkit._validate import SeedLike, lookup, rng
 
 Initializer = Callable[..., np.ndarray]
 
@@ -136,9 +136,4 @@ def get_initializer(name: str | Initializer) -> Initializer:
     """
     if callable(name):
         return name
-    key = str(name).lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    if key not in INITIALIZERS:
-        valid = ", ".join(INITIALIZERS)
-        raise ValueError(f"unknown initializer {name!r}; valid names are: {valid}")
-    return INITIALIZERS[key]
+    return lookup("initializer", name, INITIALIZERS, _ALIASES)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from bpkit._validate import SeedLike, rng
+from bpkit._validate import SeedLike, lookup, rng
 from bpkit.functional import as_float, sigmoid
 from bpkit.init import get_initializer, zeros
 
@@ -341,9 +341,4 @@ def get_activation(name: str) -> Layer:
     Raises:
         ValueError: for an unknown name; the message lists the valid names.
     """
-    key = str(name).lower().replace("-", "_")
-    if key == "leakyrelu":
-        key = "leaky_relu"
-    if key not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; valid names are: {', '.join(ACTIVATIONS)}")
-    return ACTIVATIONS[key]()
+    return lookup("activation", name, ACTIVATIONS, {"leakyrelu": "leaky_relu"})()

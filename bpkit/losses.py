@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
+from bpkit._validate import lookup
 from bpkit.functional import log_softmax, sigmoid, softplus
 
 LossFn = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]
@@ -172,8 +173,4 @@ def get_loss(name: str | LossFn) -> LossFn:
     """
     if callable(name):
         return name
-    key = str(name).lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    if key not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; valid names are: {', '.join(LOSSES)}")
-    return LOSSES[key]
+    return lookup("loss", name, LOSSES, _ALIASES)
