@@ -244,6 +244,24 @@ def expect_close(
     raise CheckError(f"{what} is not correct: {detail}.{diagnosis}{hint}")
 
 
+def expect_same_params(what: str, model: Any, reference: Any, *, when: str, hint: str) -> None:
+    """Check every named parameter of a trained `model` against the `reference` model's.
+
+    model, reference: bpkit models with the same architecture (``named_params()``).
+    when: how the message names the moment, e.g. "after training"; hint: the likely fix.
+    """
+    got = model.named_params()
+    for key, value in reference.named_params().items():
+        expect_close(
+            f"{what}: the model's parameter {key!r} {when}",
+            got[key],
+            value,
+            rtol=1e-9,
+            atol=1e-12,
+            hint=hint,
+        )
+
+
 def _copy_arg(value: Any) -> Any:
     if isinstance(value, _ndarray):
         return value.copy()
@@ -303,6 +321,7 @@ __all__ = [
     "call",
     "expect",
     "expect_close",
+    "expect_same_params",
     "expect_shape",
     "guard",
     "passed",

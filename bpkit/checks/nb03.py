@@ -20,6 +20,7 @@ from bpkit.checks._core import (
     call,
     expect,
     expect_close,
+    expect_same_params,
     guard,
     passed,
 )
@@ -496,16 +497,14 @@ def _check_train_full_batch(fn: Callable[..., Any], cases: Sequence[TrainCase]) 
                 rtol=1e-9,
                 atol=1e-12,
             )
-        for key, value in ref_model.named_params().items():
-            expect_close(
-                f"{what}: the model's parameter {key!r} after training",
-                model.named_params()[key],
-                value,
-                rtol=1e-9,
-                atol=1e-12,
-                hint="The losses were right but the final weights are not: make exactly one "
-                "update per epoch, after recording the loss.",
-            )
+        expect_same_params(
+            what,
+            model,
+            ref_model,
+            when="after training",
+            hint="The losses were right but the final weights are not: make exactly one "
+            "update per epoch, after recording the loss.",
+        )
     passed("train_full_batch")
 
 

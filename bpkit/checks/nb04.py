@@ -25,6 +25,7 @@ from bpkit.checks._core import (
     call,
     expect,
     expect_close,
+    expect_same_params,
     guard,
     passed,
 )
@@ -414,16 +415,14 @@ def _check_train_epoch(fn: Callable[..., Any], cases: Sequence[EpochCase]) -> No
             atol=1e-12,
             hint="Use the batches of minibatches(n, batch_size, seed), in the order it gives.",
         )
-        for key, value in ref_model.named_params().items():
-            expect_close(
-                f"{what}: the model's parameter {key!r} after the epoch",
-                model.named_params()[key],
-                value,
-                rtol=1e-9,
-                atol=1e-12,
-                hint="The losses were right but the final weights are not: make exactly one "
-                "update per batch, after recording its loss.",
-            )
+        expect_same_params(
+            what,
+            model,
+            ref_model,
+            when="after the epoch",
+            hint="The losses were right but the final weights are not: make exactly one "
+            "update per batch, after recording its loss.",
+        )
     passed("train_epoch")
 
 
