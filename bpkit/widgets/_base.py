@@ -272,6 +272,21 @@ class Explorer:
         self.image.value = buf.getvalue()
 
 
+def eta_slider(value: float = 0.05, **kw: Any) -> widgets.FloatLogSlider:
+    """The learning-rate slider of every explorer: log scale over 1e-4 .. 10."""
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=-4,
+        max=1,
+        step=0.05,
+        description="η (eta)",
+        readout_format=".3g",
+        style={"description_width": "initial"},
+        **kw,
+    )
+
+
 def clip_diverged(values: np.ndarray, lo: float, hi: float = DIVERGED) -> tuple[np.ndarray, int]:
     """Clip a series for display; return it and the index of the first diverged entry (-1: none).
 

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from bpkit.plot._style import OKABE_ITO, PALETTE, SEQUENTIAL_CMAP
-from bpkit.widgets._base import Explorer, clip_diverged
+from bpkit.widgets._base import Explorer, clip_diverged, eta_slider
 
 N = 32
 MAX_EPOCHS = 10
@@ -109,17 +109,7 @@ class BatchSizeExplorer(Explorer):
                 continuous_update=False,
                 style=style,
             ),
-            "eta": widgets.FloatLogSlider(
-                value=0.05,
-                base=10,
-                min=-4,
-                max=1,
-                step=0.05,
-                description="η (eta)",
-                readout_format=".3g",
-                continuous_update=False,
-                style=style,
-            ),
+            "eta": eta_slider(0.05, continuous_update=False),
             "epochs": widgets.IntSlider(
                 value=5,
                 min=1,

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from bpkit.plot._style import OKABE_ITO, PALETTE, SEQUENTIAL_CMAP
-from bpkit.widgets._base import DIVERGED, Explorer, clip_diverged
+from bpkit.widgets._base import DIVERGED, Explorer, clip_diverged, eta_slider
 
 KAPPA = 20.0
 X0_1D = 2.0
@@ -113,16 +113,7 @@ class LearningRateExplorer(Explorer):
     def _controls(self) -> dict[str, Any]:
         style = {"description_width": "initial"}
         return {
-            "eta": widgets.FloatLogSlider(
-                value=0.05,
-                base=10,
-                min=-4,
-                max=1,
-                step=0.05,
-                description="η (eta)",
-                readout_format=".3g",
-                style=style,
-            ),
+            "eta": eta_slider(0.05),
             "steps": widgets.IntSlider(
                 value=50, min=1, max=MAX_STEPS, step=1, description="steps", style=style
             ),
