@@ -128,6 +128,47 @@ def matmuls_only() -> Callable[[], None]:
     return step
 
 
+def numpy_step() -> Callable[[], None]:
+    """The same training step written as bare numpy, with no library around it.
+
+    It is the floor for an honest numpy implementation: every matmul of a bpkit step plus the
+    unavoidable element-wise work (bias, ReLU, softmax, update). The gap between it and bpkit is
+    what bpkit's layers, checks and Python objects cost.
+    """
+    g = np.random.default_rng(4)
+    Ws = [
+        (g.standard_normal((o, i), dtype=np.float32) * np.float32(np.sqrt(2 / i)))
+        for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)
+    ]
+    bs = [np.zeros(o, dtype=np.float32) for o in SIZES[1:]]
+    Xs, ys = batches()
+    rows = np.arange(BATCH)
+    i = [0]
+
+    def step() -> None:
+        k = i[0] = (i[0] + 1) % len(Xs)
+        a, zs, acts = Xs[k], [], [Xs[k]]
+        for j, (W, b) in enumerate(zip(Ws, bs, strict=True)):
+            z = a @ W.T
+            z += b
+            zs.append(z)
+            a = np.maximum(z, 0) if j < len(Ws) - 1 else z
+            acts.append(a)
+        p = np.exp(a - a.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        p[rows, ys[k]] -= 1
+        d = p / BATCH  # dL/dz of the batch-mean cross-entropy
+        for j in range(len(Ws) - 1, -1, -1):
+            dW, db = d.T @ acts[j], d.sum(axis=0)
+            if j > 0:
+                d = d @ Ws[j]
+                d *= zs[j - 1] > 0
+            Ws[j] -= ETA * dW
+            bs[j] -= ETA * db
+
+    return step
+
+
 def batches(count: int = 8) -> tuple[list[np.ndarray], list[np.ndarray]]:
     g = np.random.default_rng(1)
     Xs = [g.random((BATCH, SIZES[0]), dtype=np.float32) for _ in range(count)]
@@ -284,6 +325,7 @@ def main() -> None:
     contenders: dict[str, Callable[[], None]] = {f"square {n}": square_matmul(n) for n in SQUARES}
     contenders["matmuls only"] = matmuls_only()
     contenders["bpkit"] = step
+    contenders["numpy"] = numpy_step()
     torch = torch_step()
     if torch is not None:
         contenders["torch"] = torch
@@ -307,6 +349,11 @@ def main() -> None:
     print(
         f"bpkit achieved FLOP/s:      {achieved / 1e9:8.1f} GFLOP/s = {achieved / peak:5.1%} "
         f"of the matmul peak (goal >= 75%); {achieved / ceiling:5.1%} of the matmuls-alone rate"
+    )
+    bare = rates["numpy"] * STEP_FLOPS
+    print(
+        f"bare numpy step (no library): {rates['numpy']:6.1f} steps/s = {bare / peak:5.1%} of the "
+        f"peak; bpkit runs at {steps / rates['numpy']:5.1%} of its speed"
     )
     if torch is None:
         print("PyTorch: not installed (optional; pip install torch to compare)")
