@@ -10,25 +10,16 @@ from typing import Any
 
 from bpkit_grader._core import fresh
 
+# a 3-layer model: weights and biases under "<layer index>.W" / ".b" names
+THREE_LAYERS = {"0.W": (4, 3), "0.b": (4,), "2.W": (4, 4), "2.b": (4,), "4.W": (2, 4), "4.b": (2,)}
+
 
 def l2_penalty(student_fn: Callable[..., Any]) -> None:
     """Three layers, a key without a dot, and a large strength."""
     fresh("nb07").l2_penalty(
         student_fn,
         cases=(
-            (
-                "three layers",
-                21,
-                {
-                    "0.W": (4, 3),
-                    "0.b": (4,),
-                    "2.W": (4, 4),
-                    "2.b": (4,),
-                    "4.W": (2, 4),
-                    "4.b": (2,),
-                },
-                0.5,
-            ),
+            ("three layers", 21, THREE_LAYERS, 0.5),
             ("plain W and b", 22, {"W": (1, 7), "b": (1,)}, 2.0),
         ),
     )
@@ -39,19 +30,7 @@ def l1_penalty(student_fn: Callable[..., Any]) -> None:
     fresh("nb07").l1_penalty(
         student_fn,
         cases=(
-            (
-                "three layers",
-                23,
-                {
-                    "0.W": (4, 3),
-                    "0.b": (4,),
-                    "2.W": (4, 4),
-                    "2.b": (4,),
-                    "4.W": (2, 4),
-                    "4.b": (2,),
-                },
-                0.2,
-            ),
+            ("three layers", 23, THREE_LAYERS, 0.2),
             ("plain W and b", 24, {"W": (6, 1), "b": (6,)}, 1.5),
         ),
     )

@@ -262,6 +262,24 @@ def expect_same_params(what: str, model: Any, reference: Any, *, when: str, hint
         )
 
 
+def expect_raises(what: str, thunk: Callable[[], Any], noun: str, value: str) -> None:
+    """Check that ``thunk()`` raises ValueError for the unknown ``noun`` called ``value``.
+
+    E.g. ``expect_raises("activation_prime(z, 'softplus')", ..., "kind", "softplus")``.
+    """
+    try:
+        thunk()
+    except ValueError:
+        return
+    except NotImplementedError as exc:
+        raise CheckError(f"{what} is not implemented yet.") from exc
+    except Exception as exc:  # noqa: BLE001 - reported to the student
+        raise CheckError(
+            f"{what} raised {_type(exc).__name__}: {exc}; an unknown {noun} should raise ValueError"
+        ) from exc
+    raise CheckError(f"{what} should raise ValueError for the unknown {noun} '{value}'.")
+
+
 def _copy_arg(value: Any) -> Any:
     if isinstance(value, _ndarray):
         return value.copy()
@@ -321,6 +339,7 @@ __all__ = [
     "call",
     "expect",
     "expect_close",
+    "expect_raises",
     "expect_same_params",
     "expect_shape",
     "guard",

@@ -29,6 +29,7 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
+from bpkit.optim import is_weight as _is_weight
 from bpkit.optim import l1_penalty as _ref_l1
 from bpkit.optim import l2_penalty as _ref_l2
 
@@ -109,7 +110,12 @@ def _all_sum(params: Arrays, fn: Callable[[np.ndarray], float]) -> float:
 
 
 def _weights_sum(params: Arrays, fn: Callable[[np.ndarray], float]) -> float:
-    return sum(fn(p) for k, p in params.items() if k.split(".")[-1] == "W")
+    return sum(fn(p) for k, p in params.items() if _is_weight(k))
+
+
+def _weights_only(params: Arrays, fn: Callable[[np.ndarray], np.ndarray]) -> Arrays:
+    """{name: fn(W)} for weights and zeros for biases: the shape of every penalty gradient."""
+    return {k: fn(p) if _is_weight(k) else _zeros_like(p) for k, p in params.items()}
 
 
 # ----- exercises 1 and 2: the L2 and L1 penalties -----------------------------------------------
@@ -131,17 +137,12 @@ def l2_penalty(
         }
 
     def grads(params: Arrays, lam: float) -> dict[str, Arrays]:
-        def zero_b(f: Callable[[str, np.ndarray], np.ndarray]) -> Arrays:
-            return {
-                k: f(k, p) if k.split(".")[-1] == "W" else _zeros_like(p) for k, p in params.items()
-            }
-
         return {
-            WRONG_SIGN: zero_b(lambda k, p: -lam * p),
+            WRONG_SIGN: _weights_only(params, lambda p: -lam * p),
             PENALIZED_BIASES: {k: lam * p for k, p in params.items()},
-            "a missing lam": zero_b(lambda k, p: p),
-            "an extra factor 2 (the 1/2 cancels the 2 from the square)": zero_b(
-                lambda k, p: 2 * lam * p
+            "a missing lam": _weights_only(params, lambda p: p),
+            "an extra factor 2 (the 1/2 cancels the 2 from the square)": _weights_only(
+                params, lambda p: 2 * lam * p
             ),
         }
 
@@ -168,16 +169,13 @@ def l1_penalty(
         }
 
     def grads(params: Arrays, lam: float) -> dict[str, Arrays]:
-        def zero_b(f: Callable[[np.ndarray], np.ndarray]) -> Arrays:
-            return {
-                k: f(p) if k.split(".")[-1] == "W" else _zeros_like(p) for k, p in params.items()
-            }
-
         return {
-            WRONG_SIGN: zero_b(lambda p: -lam * _sign(p)),
+            WRONG_SIGN: _weights_only(params, lambda p: -lam * _sign(p)),
             PENALIZED_BIASES: {k: lam * _sign(p) for k, p in params.items()},
-            "the L2 gradient lam * W instead of lam * sign(W)": zero_b(lambda p: lam * p),
-            "a missing lam": zero_b(_sign),
+            "the L2 gradient lam * W instead of lam * sign(W)": _weights_only(
+                params, lambda p: lam * p
+            ),
+            "a missing lam": _weights_only(params, _sign),
         }
 
     _penalty_check(student_fn, "l1_penalty", _ref_l1, values, grads, cases)
