@@ -113,7 +113,10 @@ def matmuls_only() -> Callable[[], None]:
     """
     g = np.random.default_rng(3)
     X = g.random((BATCH, SIZES[0]), dtype=np.float32)
-    Ws = [g.random((o, i), dtype=np.float32) for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)]
+    Ws = [
+        np.asfortranarray(g.random((o, i), dtype=np.float32))  # bpkit's layout (see Linear)
+        for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)
+    ]
     As = [X] + [g.random((BATCH, o), dtype=np.float32) for o in SIZES[1:-1]]
     Ds = [g.random((BATCH, o), dtype=np.float32) for o in SIZES[1:]]
 
@@ -137,10 +140,11 @@ def numpy_step() -> Callable[[], None]:
     """
     g = np.random.default_rng(4)
     Ws = [
-        (g.standard_normal((o, i), dtype=np.float32) * np.float32(np.sqrt(2 / i)))
+        np.asfortranarray(g.standard_normal((o, i), dtype=np.float32) * np.float32(np.sqrt(2 / i)))
         for i, o in zip(SIZES[:-1], SIZES[1:], strict=True)
     ]
     bs = [np.zeros(o, dtype=np.float32) for o in SIZES[1:]]
+    dWs = [np.empty_like(W) for W in Ws]  # same layout as W, so the update runs contiguously
     Xs, ys = batches()
     rows = np.arange(BATCH)
     i = [0]
@@ -159,7 +163,7 @@ def numpy_step() -> Callable[[], None]:
         p[rows, ys[k]] -= 1
         d = p / BATCH  # dL/dz of the batch-mean cross-entropy
         for j in range(len(Ws) - 1, -1, -1):
-            dW, db = d.T @ acts[j], d.sum(axis=0)
+            dW, db = np.matmul(d.T, acts[j], out=dWs[j]), d.sum(axis=0)
             if j > 0:
                 d = d @ Ws[j]
                 d *= zs[j - 1] > 0

@@ -104,6 +104,10 @@ class Linear(Layer):
         dtype: float64 (default, for gradient checks) or float32 (for speed).
 
     Params: ``W`` of shape (d_out, d_in), ``b`` of shape (d_out,), initialised to zeros.
+
+    ``W`` is kept in column-major (Fortran) memory order, so ``W.T`` is an ordinary row-major
+    (d_in, d_out) array and the forward product ``a_prev @ W.T`` is the plain, fastest case for
+    BLAS. Shape, values and every formula are unchanged; only the memory layout differs.
     """
 
     def __init__(
@@ -122,7 +126,9 @@ class Linear(Layer):
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise ValueError(f"Linear: dtype must be a float type, got {dtype}")
-        W = get_initializer(init)((self.d_out, self.d_in), seed=seed, dtype=dtype)
+        W = np.asfortranarray(
+            get_initializer(init)((self.d_out, self.d_in), seed=seed, dtype=dtype)
+        )
         self.params = {"W": W, "b": zeros(self.d_out, dtype=dtype)}
         self.grads = {"W": np.zeros_like(W), "b": zeros(self.d_out, dtype=dtype)}
         self.a_prev: np.ndarray | None = None
