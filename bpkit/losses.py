@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from bpkit._validate import lookup
-from bpkit.functional import log_softmax, sigmoid, softplus
+from bpkit.functional import sigmoid, softplus
 
 LossFn = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]
 
@@ -135,17 +135,21 @@ def softmax_cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, np.nd
         raise ValueError(f"softmax_cross_entropy: logits must have shape (n, k), got {z.shape}")
     n, k = z.shape
     y = np.asarray(y)
-    logp = log_softmax(z)
-    grad = np.exp(logp)
+    # Shift each row so that its largest logit is 0: exp cannot overflow, and every row sum
+    # lies in [1, k], so its log is safe. Then log softmax(z) = shifted - log(row sum).
+    shifted = z - z.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    row_sum = exp.sum(axis=1, keepdims=True)
+    grad = exp / row_sum  # softmax(z)
     if y.ndim == 2:
         y = _targets_like(z, y, "softmax_cross_entropy", "logits")
-        L = -float(np.vdot(y, logp)) / n
+        L = -float(np.vdot(y, shifted - np.log(row_sum))) / n
         grad *= y.sum(axis=1, keepdims=True)  # = 1 for one-hot or probability rows
         grad -= y
     else:
         labels = _int_labels(y, n, k)
         rows = np.arange(n)
-        L = -float(np.sum(logp[rows, labels])) / n
+        L = float(np.sum(np.log(row_sum[:, 0]) - shifted[rows, labels])) / n
         grad[rows, labels] -= 1
     grad /= n
     return L, grad
