@@ -15,7 +15,11 @@ Flagged, with the line number:
 - editing ``sys.modules``, ``globals()``, ``vars(...)`` or a module's ``__dict__``;
 - code that hides what it does or reaches into the interpreter: ``exec``/``eval``/``compile``,
   ``__import__``/``importlib``, ``ctypes``, ``gc.get_referents``, ``sys._getframe``, frame or
-  function internals (``f_globals``, ``__code__``), ``unittest.mock`` patching.
+  function internals (``f_globals``, ``__code__``), ``unittest.mock`` patching;
+- an answer that hands the exercise to bpkit's own implementation of the same name:
+  ``def topological_order(root): return autodiff.topological_order(root)``,
+  ``class Dropout(layers.Dropout): ...`` or ``softmax = bpkit.functional.softmax``. Such an
+  answer passes the checks, which compare values; only a reader can see it implemented nothing.
 
 It is a heuristic: it can be fooled, and harmless code can trip it. That is fine for its job,
 which is to point a human at a submission, never to change a score.
@@ -24,6 +28,7 @@ which is to point a human at a submission, never to change a score.
 from __future__ import annotations
 
 import ast
+import importlib.util
 
 #: Modules whose attributes a submission has no business changing.
 PROTECTED_ROOTS = ("numpy", "builtins", "__builtins__", "bpkit", "bpkit_grader", "scipy")
@@ -63,6 +68,14 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
+def _is_module(path: str) -> bool:
+    """True if ``path`` names an importable module or package (not a function or class)."""
+    try:
+        return importlib.util.find_spec(path) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 class _Scanner(ast.NodeVisitor):
     def __init__(self, aliases: dict[str, str], protected_names: set[str]) -> None:
         self.aliases = aliases  # local name -> module path it refers to
@@ -70,6 +83,7 @@ class _Scanner(ast.NodeVisitor):
         self.protected_names = protected_names
         self.reasons: list[str] = []
         self.depth = 0  # > 0 inside a function or class body
+        self.answer: str | None = None  # name of the top-level function or class being read
 
     # -- helpers ---------------------------------------------------------------------------
     def flag(self, node: ast.AST, text: str) -> None:
@@ -95,6 +109,19 @@ class _Scanner(ast.NodeVisitor):
     @property
     def protected_modules(self) -> set[str]:
         return {self.aliases[n].split(".")[0] for n in self.protected_names if n in self.aliases}
+
+    def check_reference(self, node: ast.AST, name: str | None) -> None:
+        """Flag ``node`` if it refers to bpkit's own object called ``name`` (not the checks)."""
+        path = self.resolve(node)
+        if (
+            name is not None
+            and path is not None
+            and path.startswith("bpkit.")
+            and not path.startswith("bpkit.checks")
+            and path.rsplit(".", 1)[-1] == name
+            and not _is_module(path)  # def train(...) may use bpkit.train.fit
+        ):
+            self.flag(node, f"answers '{name}' with bpkit's own {path}")
 
     def check_target(self, target: ast.AST, verb: str) -> None:
         if isinstance(target, ast.Tuple | ast.List):
@@ -158,6 +185,8 @@ class _Scanner(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self.check_target(target, "assigns")
+            if self.depth == 0 and isinstance(target, ast.Name):
+                self.check_reference(node.value, target.id)  # softmax = functional.softmax
         self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
@@ -175,14 +204,18 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
     def _scope(self, node: ast.AST, name: str | None) -> None:
-        if name is not None and self.depth == 0:
+        top_level = self.depth == 0
+        if name is not None and top_level:
             if name in BUILTIN_NAMES:
                 self.flag(node, f"defines '{name}', replacing the builtin for the whole notebook")
             elif name in self.protected_names:
                 self.flag(node, f"defines '{name}', which the setup cell imported")
+            self.answer = name
         self.depth += 1
-        self.generic_visit(node)
+        self.generic_visit(node)  # decorators, bases and body
         self.depth -= 1
+        if top_level:
+            self.answer = None
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._scope(node, node.name)
@@ -223,7 +256,13 @@ class _Scanner(ast.NodeVisitor):
         if node.attr in ("_getframe", "f_globals", "f_builtins", "__globals__", "__code__"):
             if isinstance(node.ctx, ast.Load):
                 self.flag(node, f"reads the interpreter internal '{node.attr}'")
+        if isinstance(node.ctx, ast.Load):
+            self.check_reference(node, self.answer)  # autodiff.topological_order(...)
         self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.check_reference(node, self.answer)  # a name imported from bpkit
 
 
 def _python_source(source: str) -> str:

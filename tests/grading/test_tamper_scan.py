@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bpkit.grading.tamper import scan_cells
@@ -45,6 +47,25 @@ def scan(source: str) -> list[str]:
         ("from unittest import mock", "imports unittest.mock"),
         ("import bpkit_grader.nb02", "imports the grader-only package"),
         ("def f():\n    return f.__globals__", "reads the interpreter internal '__globals__'"),
+        # answers handed to bpkit's own implementation of the same name
+        (
+            "from bpkit import autodiff\ndef topological_order(root):\n"
+            "    return autodiff.topological_order(root)",
+            "line 3: answers 'topological_order' with bpkit's own bpkit.autodiff.topological_order",
+        ),
+        (
+            "from bpkit.optim import l2_penalty as lp\ndef l2_penalty(params, lam):\n"
+            "    return lp(params, lam)",
+            "line 3: answers 'l2_penalty' with bpkit's own bpkit.optim.l2_penalty",
+        ),
+        (
+            "import bpkit\nclass Dropout(bpkit.layers.Dropout):\n    pass",
+            "line 2: answers 'Dropout' with bpkit's own bpkit.layers.Dropout",
+        ),
+        (
+            "import bpkit.init as I\nhe_normal = I.he_normal",
+            "line 2: answers 'he_normal' with bpkit's own bpkit.init.he_normal",
+        ),
     ],
 )
 def test_hostile_code_is_flagged_with_a_reason(source, reason):
@@ -64,6 +85,11 @@ def test_hostile_code_is_flagged_with_a_reason(source, reason):
         "def broken(:",  # a syntax error is the kernel's business, not tampering
         "grads = {}\ngrads['W'] = 1\nmodel.params['W'] = 2",
         "np.random.default_rng(0).normal(size=3)",
+        # bpkit used for something other than the answer's own name is fine
+        "import bpkit\ndef train(model, X, y):\n    return bpkit.train.fit(model, X, y)",
+        "from bpkit import layers\ndef net():\n    return [layers.Linear(2, 3), layers.ReLU()]",
+        "from bpkit.functional import sigmoid\ndef sigmoid_prime(z):\n"
+        "    return sigmoid(z) * (1 - sigmoid(z))",
     ],
 )
 def test_ordinary_code_is_not_flagged(source):
@@ -73,3 +99,20 @@ def test_ordinary_code_is_not_flagged(source):
 def test_names_imported_in_an_answer_cell_are_tracked_across_cells():
     cells = [("cell 3", "import numpy.testing as T"), ("cell 4", "T.assert_allclose = print")]
     assert scan_cells(cells, SETUP) == ["cell 4, line 1: assigns numpy.testing.assert_allclose"]
+
+
+def test_the_reference_solutions_are_not_flagged():
+    """Every solution notebook, scanned exactly as a submission would be, raises no suspicion."""
+    import nbformat
+
+    from bpkit.grading.sanitize import notebook_specs, student_code
+
+    root = Path(__file__).resolve().parents[2] / "solutions"
+    scanned = 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for spec in notebook_specs(folder):
+            nb = nbformat.read(folder / f"{spec.name}.ipynb", as_version=4)
+            cells = student_code(nb, spec)
+            assert scan_cells(cells, spec.trusted_code) == [], spec.name
+            scanned += len(cells)
+    assert scanned > 100  # all nine notebooks were read
