@@ -110,6 +110,18 @@ def test_linear_keeps_float32_end_to_end():
     assert layer.backward(np.ones((4, 2))).dtype == np.float32
 
 
+def test_linear_stores_w_column_major_with_the_initializer_values():
+    from bpkit.init import get_initializer
+
+    layer = Linear(5, 3, init="he_normal", seed=7)
+    expected = get_initializer("he_normal")((3, 5), seed=7, dtype=np.float64)
+    np.testing.assert_array_equal(layer.W, expected)  # same shape (d_out, d_in), same values
+    # W.T is row-major, so a_prev @ W.T needs no transposed operand; the grads share the layout
+    assert layer.W.T.flags.c_contiguous and layer.grads["W"].T.flags.c_contiguous
+    X = np.random.default_rng(0).standard_normal((4, 5))
+    np.testing.assert_allclose(layer(X), X @ np.ascontiguousarray(expected).T, rtol=1e-12)
+
+
 def test_linear_same_seed_same_weights():
     np.testing.assert_array_equal(Linear(5, 3, seed=4).W, Linear(5, 3, seed=4).W)
     assert not np.array_equal(Linear(5, 3, seed=4).W, Linear(5, 3, seed=5).W)
