@@ -135,8 +135,8 @@ def numpy_step() -> Callable[[], None]:
     """The same training step written as bare numpy, with no library around it.
 
     It is the floor for an honest numpy implementation: every matmul of a bpkit step plus the
-    unavoidable element-wise work (bias, ReLU, softmax, update). The gap between it and bpkit is
-    what bpkit's layers, checks and Python objects cost.
+    unavoidable element-wise work (bias, ReLU, softmax, the loss value, update), with no input
+    checks. The gap between it and bpkit is what bpkit's layers, checks and Python objects cost.
     """
     g = np.random.default_rng(4)
     Ws = [
@@ -148,6 +148,7 @@ def numpy_step() -> Callable[[], None]:
     Xs, ys = batches()
     rows = np.arange(BATCH)
     i = [0]
+    losses: list[float] = []  # a training step reports its loss, as bpkit's and torch's do
 
     def step() -> None:
         k = i[0] = (i[0] + 1) % len(Xs)
@@ -158,8 +159,11 @@ def numpy_step() -> Callable[[], None]:
             zs.append(z)
             a = np.maximum(z, 0) if j < len(Ws) - 1 else z
             acts.append(a)
-        p = np.exp(a - a.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
+        shifted = a - a.max(axis=1, keepdims=True)
+        p = np.exp(shifted)
+        row_sum = p.sum(axis=1, keepdims=True)
+        losses.append(float(np.mean(np.log(row_sum[:, 0]) - shifted[rows, ys[k]])))
+        p /= row_sum
         p[rows, ys[k]] -= 1
         d = p / BATCH  # dL/dz of the batch-mean cross-entropy
         for j in range(len(Ws) - 1, -1, -1):
