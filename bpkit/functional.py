@@ -94,6 +94,26 @@ def logsumexp(z: ArrayLike, axis: int | None = -1, keepdims: bool = False) -> np
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
+def shifted_exp(z: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stable pieces of softmax and log-softmax, row by row.
+
+    Each row is shifted so that its largest entry is 0; then ``exp`` cannot overflow and each
+    row sum lies in [1, k], so its log is safe. ``softmax(z) = e / row_sum`` and
+    ``log_softmax(z) = shifted - log(row_sum)``.
+
+    Args:
+        z: logits of shape (n, k) (or (k,) for one example).
+
+    Returns:
+        (shifted, e, row_sum): ``z - max(z)`` and ``exp(shifted)``, both shaped like z, and the
+        row sums of e with the last axis kept (shape (n, 1)).
+    """
+    z = as_float(z)
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return shifted, e, np.sum(e, axis=-1, keepdims=True)
+
+
 def log_softmax(z: ArrayLike) -> np.ndarray:
     """Row-wise ``log(softmax(z)) = z - logsumexp(z)``, stable for any logits.
 
@@ -103,8 +123,8 @@ def log_softmax(z: ArrayLike) -> np.ndarray:
     Returns:
         array of the same shape; each row's ``exp`` sums to 1.
     """
-    z = as_float(z)
-    return z - logsumexp(z, axis=-1, keepdims=True)
+    shifted, _, row_sum = shifted_exp(z)
+    return shifted - np.log(row_sum)
 
 
 def softmax(z: ArrayLike) -> np.ndarray:
@@ -116,9 +136,8 @@ def softmax(z: ArrayLike) -> np.ndarray:
     Returns:
         probabilities of the same shape; each row sums to 1.
     """
-    z = as_float(z)
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    e /= np.sum(e, axis=-1, keepdims=True)
+    _, e, row_sum = shifted_exp(z)
+    e /= row_sum
     return e
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from bpkit._validate import lookup
-from bpkit.functional import sigmoid, softplus
+from bpkit.functional import shifted_exp, sigmoid, softplus
 
 LossFn = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]
 
@@ -135,11 +135,8 @@ def softmax_cross_entropy(logits: ArrayLike, y: ArrayLike) -> tuple[float, np.nd
         raise ValueError(f"softmax_cross_entropy: logits must have shape (n, k), got {z.shape}")
     n, k = z.shape
     y = np.asarray(y)
-    # Shift each row so that its largest logit is 0: exp cannot overflow, and every row sum
-    # lies in [1, k], so its log is safe. Then log softmax(z) = shifted - log(row sum).
-    shifted = z - z.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    row_sum = exp.sum(axis=1, keepdims=True)
+    # log softmax(z) = shifted - log(row_sum), softmax(z) = exp / row_sum (see shifted_exp)
+    shifted, exp, row_sum = shifted_exp(z)
     grad = exp / row_sum  # softmax(z)
     if y.ndim == 2:
         y = _targets_like(z, y, "softmax_cross_entropy", "logits")
