@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from bpkit.checks._core import CheckError
+from bpkit_grader import judge
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,28 +81,26 @@ def define(source: str, name: str, namespace: Mapping[str, Any]) -> Callable[...
     return scope[name]
 
 
-def assert_passes(
-    checks: ModuleType, hidden: ModuleType, name: str, fn: Callable[..., Any], capsys: Any
-) -> None:
-    """The visible and the hidden checks both accept `fn`, with nothing on stderr."""
-    getattr(checks, name)(fn)
-    getattr(hidden, name)(fn)
+def assert_passes(nb: str, name: str, fn: Callable[..., Any], source: str, capsys: Any) -> None:
+    """The visible check accepts `fn` with nothing on stderr, and so does the outside judge.
+
+    The hidden verdict goes the way grading takes: the checks record `fn`'s results as plain
+    data, which are replayed to the checks again (see ``bpkit.checks._replay``).
+    """
+    getattr(importlib.import_module(f"bpkit.checks.{nb}"), name)(fn)
     out = capsys.readouterr()
     assert f"{name}: all checks passed" in out.out, out.out
     assert out.err == ""
+    assert judge.judge_in_process(nb, name, fn, source=source) is None
 
 
 def assert_rejected(
-    checks: ModuleType,
-    hidden: ModuleType,
-    name: str,
-    fn: Callable[..., Any],
-    label: str,
-    expected: str,
+    nb: str, name: str, fn: Callable[..., Any], source: str, label: str, expected: str
 ) -> None:
-    """The visible check names `expected`; the hidden check rejects `fn` as well."""
+    """The visible check names `expected`; the outside judge rejects `fn` and names it too."""
     with pytest.raises(CheckError) as visible:
-        getattr(checks, name)(fn)
+        getattr(importlib.import_module(f"bpkit.checks.{nb}"), name)(fn)
     assert expected in str(visible.value), f"{label}: {visible.value}"
-    with pytest.raises(AssertionError):  # a fresh copy of the checks raises its own CheckError
-        getattr(hidden, name)(fn)
+    verdict = judge.judge_in_process(nb, name, fn, source=source)
+    assert verdict is not None, f"{label}: the outside judge accepted it"
+    assert expected in verdict, f"{label}: {verdict}"

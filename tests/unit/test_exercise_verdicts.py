@@ -8,7 +8,6 @@ capstone's training run) is tested by the notebook tier instead.
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from typing import Any
 
@@ -34,12 +33,6 @@ def _namespace(nb: str) -> dict[str, Any]:
         if (nb, name) not in NEEDS_THE_NOTEBOOK:
             scope[name] = define(source, name, scope)
     return scope
-
-
-def _modules(nb: str) -> tuple[Any, Any]:
-    return importlib.import_module(f"bpkit.checks.{nb}"), importlib.import_module(
-        f"bpkit_grader.{nb}"
-    )
 
 
 def _cases(kind: str) -> list[Any]:
@@ -69,12 +62,11 @@ def test_every_exercise_has_three_wrong_answers(nb):
 
 @pytest.mark.parametrize(("nb", "name"), _cases("solution"))
 def test_solution_passes_visible_and_hidden_checks(nb, name, capsys):
-    checks, hidden = _modules(nb)
     capsys.readouterr()
-    assert_passes(checks, hidden, name, _namespace(nb)[name], capsys)
+    assert_passes(nb, name, _namespace(nb)[name], answer_cells(nb)[name], capsys)
 
 
 @pytest.mark.parametrize(("nb", "name", "label", "source", "expected"), _cases("wrong"))
 def test_wrong_answer_is_rejected_with_its_diagnosis(nb, name, label, source, expected):
-    checks, hidden = _modules(nb)
-    assert_rejected(checks, hidden, name, define(source, name, _namespace(nb)), label, expected)
+    fn = define(source, name, _namespace(nb))
+    assert_rejected(nb, name, fn, source, label, expected)

@@ -1,0 +1,148 @@
+"""The grader's half of a hidden test: judge the kernel's plain-data records, outside the kernel.
+
+Each ``bpkit_grader/nbNN.py`` holds one declarative table, ``HIDDEN``: for every exercise, which
+function of ``bpkit.checks.nbNN`` runs it and on which hidden cases (:class:`Spec`). The visible
+check and this judge read the same check code; only the cases differ.
+
+:func:`cases_payload` is what the grader leaves in the kernel's folder (inputs only).
+:func:`judge` replays what the kernel recorded (``bpkit.checks._replay``) to the checks in this
+process, whose numpy, builtins and modules the student never touched, and returns ``None`` for a
+pass or the diagnosis the student reads.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import pickle
+from dataclasses import dataclass, field
+from typing import Any
+
+from bpkit.checks import _replay
+from bpkit.checks._core import CheckError
+
+#: What the feedback says when a record is missing or does not fit the check.
+NO_RECORD = "the hidden checks' results never reached the grader"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one exercise is checked on hidden cases.
+
+    check: the function of ``bpkit.checks.<notebook>`` that runs the cases, called as
+    ``check(student_fn, **kwargs)`` (or ``check(*values, **kwargs)`` when ``values``).
+    kwargs: the hidden cases and options; inputs only, never expected values.
+    values: the test cell hands over values (trained weights), not a function.
+    """
+
+    check: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    values: bool = False
+
+
+def specs(notebook: str) -> dict[str, Spec]:
+    """The ``HIDDEN`` table of ``bpkit_grader.<notebook>``."""
+    if not notebook.replace("_", "").isalnum():
+        raise ValueError(f"not a notebook module name: {notebook!r}")
+    return importlib.import_module(f"bpkit_grader.{notebook}").HIDDEN
+
+
+def cases_payload(notebook: str) -> bytes:
+    """The hidden cases of ``notebook`` as the kernel reads them (``bpkit.checks.hidden``)."""
+    table = {name: (s.check, s.kwargs, s.values) for name, s in specs(notebook).items()}
+    return pickle.dumps({"notebook": notebook, "specs": table}, protocol=4)
+
+
+def _checks(notebook: str) -> Any:
+    return importlib.import_module(f"bpkit.checks.{notebook}")
+
+
+def _replay_run(part: Any, run: Any, source: str, label: str) -> str | None:
+    """Replay one recorded run; None if the check passes on the recorded numbers."""
+    if _replay.mode() is not None:
+        raise RuntimeError("a replay is already in progress")
+    if type(part) is not dict or type(part.get("records")) is not list:
+        return f"{NO_RECORD} ({label})."
+    replay = _replay.Replay(part["records"], source)
+    previous = _replay.set_mode(replay)
+    try:
+        run(_replay.ReplayedFunction("your function", source))
+    except CheckError as error:
+        return str(error)
+    except _replay.ReplayError as error:
+        stopped = str(part.get("stopped") or "")[:500]
+        return f"{error}." + (f" In the kernel it stopped with: {stopped}" if stopped else "")
+    except Exception as error:  # noqa: BLE001 - whatever the records make the check do
+        return f"{label}: the check could not use your results ({type(error).__name__}: {error})"
+    finally:
+        _replay.set_mode(previous)
+    if replay.position != len(replay.records):
+        return f"{label}: more results were recorded than the check asked for (tampering?)."
+    return None
+
+
+def judge(notebook: str, exercise: str, payload: Any, source: str = "") -> str | None:
+    """Verdict on one hidden test cell from its recorded ``payload``.
+
+    source: the student's answer cell (for checks that read the function's text).
+    Returns None when the visible and the hidden cases pass, else the message to show.
+    """
+    table = specs(notebook)
+    if exercise not in table:
+        raise KeyError(f"{notebook} has no hidden spec for {exercise!r}")
+    spec = table[exercise]
+    if type(payload) is not dict or payload.get("exercise") != exercise:
+        return f"{NO_RECORD}: the hidden test cell produced no results for {exercise}."
+    checks = _checks(notebook)
+    kwargs = copy.deepcopy(spec.kwargs)
+    if spec.values:
+        try:
+            values = _replay.decode(payload.get("values"))
+        except _replay.ReplayError as error:
+            return f"{NO_RECORD}: {error}."
+        if type(values) is not list:
+            return f"{NO_RECORD}: no values were handed over."
+        try:
+            getattr(checks, spec.check)(*values, **kwargs)
+        except CheckError as error:
+            return str(error)
+        except Exception as error:  # noqa: BLE001
+            return f"the check could not use your values ({type(error).__name__}: {error})"
+        return None
+    visible = _replay_run(
+        payload.get("visible"), lambda fn: getattr(checks, exercise)(fn), source, "visible cases"
+    )
+    if visible is not None:
+        return visible
+    return _replay_run(
+        payload.get("hidden"),
+        lambda fn: getattr(checks, spec.check)(fn, **kwargs),
+        source,
+        "hidden cases",
+    )
+
+
+def record_in_process(notebook: str, exercise: str, *args: Any) -> dict[str, Any]:
+    """What the kernel would emit for ``args``, recorded here (tests and instructor runs)."""
+    from bpkit.checks import hidden
+
+    spec = specs(notebook)[exercise]
+    if spec.values:
+        return {"notebook": notebook, "exercise": exercise, "values": _replay.encode(list(args))}
+    (fn,) = args
+    checks = _checks(notebook)
+    kwargs = copy.deepcopy(spec.kwargs)
+    return {
+        "notebook": notebook,
+        "exercise": exercise,
+        "visible": hidden._run_recorded(lambda: getattr(checks, exercise)(fn)),
+        "hidden": hidden._run_recorded(lambda: getattr(checks, spec.check)(fn, **kwargs)),
+    }
+
+
+def judge_in_process(notebook: str, exercise: str, *args: Any, source: str = "") -> str | None:
+    """Record and judge in this process, through the same plain data the kernel would emit."""
+    import json
+
+    payload = json.loads(json.dumps(record_in_process(notebook, exercise, *args)))
+    return judge(notebook, exercise, payload, source)
