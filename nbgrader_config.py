@@ -4,7 +4,7 @@
 student release. Every nbgrader command run from this folder reads this file.
 """
 
-import os
+import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -16,11 +16,11 @@ c.CourseDirectory.course_id = "bpkit"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "course"
 
-# Hidden tests import the grader-only package `bpkit_grader`, which lives in the instructor's
-# repository and is not part of the installed `bpkit` distribution. Kernels started by nbgrader
-# inherit this environment, so they can import it.
-_paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
+# Hidden tests are judged by the grader, in this process, with the grader-only package
+# `bpkit_grader` that lives next to this file (it is not part of the installed `bpkit`
+# distribution, and student kernels never import it).
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

@@ -7,11 +7,15 @@ gradebook's students, the ledger's and the folders in ``submitted/``. Each row s
 - ``timed out``: some cell hit the per-cell timeout and scored 0, the rest was graded;
 - ``failed``: the submission could not be graded (kernel died, ...); ``reason`` says why;
 - ``invalid notebook``: a notebook was empty, not JSON, or not a notebook;
+- ``tampered``: a file outside the student's scratch folder changed while it was graded
+  (``reason`` names it); scored 0;
 - ``missing``: no submission;
 - ``not graded yet``: a submission is in ``submitted/`` but ``bpkit grade`` has not seen it.
 
 ``suspicious`` marks submissions that looked like tampering, for a human to review; ``suspicion``
-lists what was seen. Scores of failed, missing and ungraded submissions are 0.
+lists what was seen. Scores of failed, tampered, missing and ungraded submissions are 0.
+``isolation`` is ``sandboxed``, or ``unsandboxed`` for a run with ``bpkit grade --no-sandbox``
+(and for scores that nbgrader wrote without bpkit).
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ COLUMNS = [
     "suspicious",
     "suspicion",
     "needs_manual_grade",
+    "isolation",
 ]
 _SCORED = (st.GRADED, st.TIMED_OUT, st.INVALID)
+ISOLATION = {True: "sandboxed", False: "unsandboxed"}
 
 
 def _submitted_folders(course: Course) -> set[tuple[str, str]]:
@@ -78,12 +84,16 @@ def export_rows(course: Course, assignments: list[str] | None = None) -> list[di
                     status, reason = entry["status"], entry["reason"]
                     suspicion = entry["suspicion"]
                     ran = entry["seconds"] is not None
+                    isolation = ISOLATION.get(entry["sandboxed"], "")
                 elif sub is not None:
                     status, reason, suspicion, ran = st.GRADED, "graded outside bpkit", "", True
+                    isolation = "unsandboxed"
                 elif (name, student) in folders:
                     status, reason, suspicion, ran = UNGRADED, f"run: bpkit grade {name}", "", False
+                    isolation = ""
                 else:
                     status, reason, suspicion, ran = st.MISSING, "no submission", "", False
+                    isolation = ""
                 scored = sub is not None and ran and status in _SCORED
                 rows.append(
                     {
@@ -96,6 +106,7 @@ def export_rows(course: Course, assignments: list[str] | None = None) -> list[di
                         "suspicious": "yes" if suspicion else "no",
                         "suspicion": suspicion.replace("\n", " | "),
                         "needs_manual_grade": "yes" if scored and sub.needs_manual_grade else "no",
+                        "isolation": isolation,
                     }
                 )
     return rows

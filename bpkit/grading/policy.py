@@ -9,7 +9,8 @@ commands, the formgrader and ``bpkit grade`` all grade the same way:
   kernel, the cell scores 0 and the rest of the notebook still runs.
 - **deleted or edited test cells:** edited locked cells are restored from the gradebook
   (nbgrader's default) and deleted ones are put back (``OverwriteCells.add_missing_cells``).
-- **hidden checks:** traceback frames from the grader-only package are replaced by one line in
+- **hidden checks:** judged in the grader's process from the plain data the kernel recorded
+  (:mod:`bpkit.grading.judging`); the kernel only ever sees the hidden inputs. Traceback frames from the grader-only package are replaced by one line in
   the graded notebook, so the feedback shows neither its code nor its reference values
   (:mod:`bpkit.grading.hidden`).
 - **huge output:** the grading kernel keeps the first lines each cell prints and drops the rest
@@ -32,6 +33,7 @@ from nbgrader.preprocessors import (
 )
 
 from bpkit.grading.hidden import HideGraderFrames
+from bpkit.grading.judging import JudgeHidden, ProvideHiddenCases
 from bpkit.grading.kernel_output import MAX_LINES, kernel_arguments
 from bpkit.grading.stderr import WarningsToStdout
 
@@ -44,9 +46,12 @@ MAX_TRACEBACK_LINES = 100
 
 
 def autograde_preprocessors() -> list[type]:
-    """nbgrader's autograde pipeline, with bpkit's two output filters right after execution."""
+    """nbgrader's autograde pipeline: hidden inputs go in before execution; right after it, the
+    hidden tests are judged outside the kernel and bpkit's two output filters run."""
     return [
+        ProvideHiddenCases,
         Execute,
+        JudgeHidden,
         WarningsToStdout,
         HideGraderFrames,
         IgnorePattern,

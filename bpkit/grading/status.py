@@ -24,7 +24,9 @@ from sqlalchemy import (
     create_engine,
     delete,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -34,7 +36,9 @@ TIMED_OUT = "timed out"
 FAILED = "failed"
 MISSING = "missing"
 INVALID = "invalid notebook"
-STATUSES = (GRADED, TIMED_OUT, FAILED, MISSING, INVALID)
+#: A file outside the student's scratch folder changed while the student was graded.
+TAMPERED = "tampered"
+STATUSES = (GRADED, TIMED_OUT, FAILED, MISSING, INVALID, TAMPERED)
 
 _metadata = MetaData()
 status_table = Table(
@@ -49,6 +53,7 @@ status_table = Table(
     Column("suspicion", Text, nullable=False, default=""),
     Column("seconds", Float, nullable=True),
     Column("updated", DateTime, nullable=False),
+    Column("sandboxed", Boolean, nullable=True),
 )
 
 
@@ -64,6 +69,7 @@ class StudentStatus:
     seconds: float | None = None
     score: float | None = None
     max_score: float | None = None
+    sandboxed: bool | None = None
 
     @property
     def suspicious(self) -> bool:
@@ -91,6 +97,9 @@ def engine_for(db_url: str) -> Engine:
             engine = create_engine(db_url, future=True)
         with engine.begin() as conn:
             _metadata.create_all(conn)
+            columns = {c["name"] for c in inspect(conn).get_columns(status_table.name)}
+            if "sandboxed" not in columns:  # a ledger written before sandboxed grading
+                conn.execute(text(f"ALTER TABLE {status_table.name} ADD COLUMN sandboxed BOOLEAN"))
         engine.dispose()
         _ENGINES[db_url] = engine
     return engine
@@ -134,6 +143,7 @@ def save(db_url: str, course: str, rows: list[StudentStatus]) -> None:
                         suspicion="\n".join(row.suspicion),
                         seconds=row.seconds,
                         updated=now,
+                        sandboxed=row.sandboxed,
                     )
                 )
 
