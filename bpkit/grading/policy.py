@@ -10,9 +10,8 @@ commands, the formgrader and ``bpkit grade`` all grade the same way:
 - **deleted or edited test cells:** edited locked cells are restored from the gradebook
   (nbgrader's default) and deleted ones are put back (``OverwriteCells.add_missing_cells``).
 - **hidden checks:** judged in the grader's process from the plain data the kernel recorded
-  (:mod:`bpkit.grading.judging`); the kernel only ever sees the hidden inputs. Traceback frames from the grader-only package are replaced by one line in
-  the graded notebook, so the feedback shows neither its code nor its reference values
-  (:mod:`bpkit.grading.hidden`).
+  (:mod:`bpkit.grading.judging`); the kernel only ever sees the hidden inputs. Any traceback
+  frame from the grader-only package is replaced by one line (:mod:`bpkit.grading.hidden`).
 - **huge output:** the grading kernel keeps the first lines each cell prints and drops the rest
   (:mod:`bpkit.grading.kernel_output`), so printing millions of lines neither stalls grading nor
   runs into the timeout; the graded notebook keeps at most ``MAX_OUTPUT_LINES`` lines per cell.
