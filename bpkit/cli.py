@@ -30,10 +30,16 @@ students and self-learners:
 
 
 def _course(args: argparse.Namespace):
-    from bpkit.grading.course import Course, find_root
+    from bpkit.grading.course import Course, find_root, url_password
 
     root = Path(args.root) if args.root else find_root()
     timeout = getattr(args, "timeout", None)
+    if url_password(getattr(args, "db_url", None)):
+        raise ValueError(
+            "--db-url holds a password, and every user of this machine can read a command line "
+            "(/proc/PID/cmdline). Leave it out and put it in ~/.pgpass (or the file PGPASSFILE "
+            "names), or pass the whole URL in the BPKIT_DB_URL environment variable."
+        )
     return Course(root, db_url=args.db_url or os.environ.get("BPKIT_DB_URL"), timeout=timeout)
 
 
@@ -104,10 +110,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
         rows = grade_class(
             course, args.assignment, workers=args.workers, timeout=args.timeout,
             memory_mb=args.memory_mb, students=args.student or None, progress=progress,
+            sandbox=not args.no_sandbox,
         )  # fmt: skip
     finally:
         progress.close()
     print_summary(rows)
+    if args.no_sandbox:
+        print(
+            "\nWARNING: graded WITHOUT the sandbox (--no-sandbox). Student code ran with your "
+            "permissions: it could read and change your files and the gradebook. The export "
+            "marks these rows 'unsandboxed'."
+        )
     return 0
 
 
@@ -224,6 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--quiet", action="store_true", help="no progress output, only the summary")
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run student code without the bubblewrap sandbox (unsafe; rows marked unsandboxed)",
+    )
     db(p)
     p.set_defaults(func=cmd_grade)
 

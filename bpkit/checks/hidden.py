@@ -63,8 +63,10 @@ def _run_recorded(run: Callable[[], Any]) -> dict[str, Any]:
 def _emit(payload: dict[str, Any]) -> None:
     from IPython.display import display
 
-    display({_replay.MIME: payload, "text/plain": "[hidden checks: results sent to the grader]"},
-            raw=True)
+    display(
+        {_replay.MIME: payload, "text/plain": "[hidden checks: results sent to the grader]"},
+        raw=True,
+    )
 
 
 def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:

@@ -51,6 +51,31 @@ def normalise_db_url(url: str) -> str:
     return f"postgresql://{rest}"
 
 
+def url_password(url: str | None) -> str:
+    """The password inside a database URL, or "" (never print it: see :func:`redact`)."""
+    if not url or "://" not in url:
+        return ""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).password or ""
+    except (ArgumentError, ValueError):
+        return ""
+
+
+def redact(text: str, url: str | None) -> str:
+    """``text`` with the password of ``url`` (raw and URL-quoted) replaced by ``***``."""
+    from urllib.parse import quote
+
+    secret = url_password(url)
+    if not secret:
+        return text
+    for form in {secret, quote(secret, safe="")}:
+        text = text.replace(form, "***")
+    return text
+
+
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` (default: cwd) holding ``nbgrader_config.py``."""
     here = (start or Path.cwd()).resolve()

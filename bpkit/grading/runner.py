@@ -21,12 +21,14 @@ from pathlib import Path
 from bpkit.grading import sanitize as sz
 from bpkit.grading import worker
 from bpkit.grading.course import Course
+from bpkit.grading.integrity import Watch
 from bpkit.grading.progress import Progress
 from bpkit.grading.status import (
     FAILED,
     GRADED,
     INVALID,
     MISSING,
+    TAMPERED,
     TIMED_OUT,
     StudentStatus,
     save,
@@ -106,8 +108,10 @@ class ClassGrader:
         memory_mb: int = DEFAULT_MEMORY_MB,
         progress: Progress | None = None,
         slack: float = DEADLINE_SLACK,
+        sandbox: bool = True,
     ) -> None:
         self.course, self.assignment, self.slack = course, assignment, slack
+        self.sandbox = sandbox
         self.workers, self.timeout, self.memory_mb = max(1, workers), timeout, memory_mb
         self.progress = progress or Progress(0, enabled=False)
         self.work_dir = course.root / ".bpkit" / "grading" / assignment
@@ -127,8 +131,24 @@ class ClassGrader:
                 gb.update_or_create_student(prep.student)
         return prepared
 
+    def watched(self) -> list[Path]:
+        """What no student may change: the library, the grader-only package, the sources, the
+        release, the submissions and the course config."""
+        import bpkit
+
+        course = self.course
+        paths = [
+            Path(bpkit.__file__).parent,
+            course.root / "bpkit_grader",
+            course.source_dir,
+            course.release_dir,
+            course.submitted_dir,
+            course.root / "nbgrader_config.py",
+        ]
+        return [p for p in paths if p.exists()]
+
     # -- processes -------------------------------------------------------------------------
-    def start(self, job: Job) -> None:
+    def start(self, job: Job, slot: int = 0) -> None:
         job.result_path = self.work_dir / f"{job.student}.json"
         job.log_path = self.work_dir / f"{job.student}.log"
         for path in (job.result_path, job.result_path.with_suffix(".cell")):
@@ -137,6 +157,7 @@ class ClassGrader:
             root=str(self.course.root), db_url=str(self.course.db_url),
             assignment=self.assignment, student=job.student, timeout=self.timeout,
             memory_mb=self.memory_mb, retries=4, result=str(job.result_path),
+            sandbox=self.sandbox, slot=slot,
         )  # fmt: skip
         context = multiprocessing.get_context("fork")
         job.proc = context.Process(target=worker.child_main, args=(args, str(job.log_path)))
@@ -180,12 +201,16 @@ class ClassGrader:
         suspicion += [f"at run time: {t}" for t in findings.get("tampering", [])]
         row = StudentStatus(
             self.assignment, prep.student, status, "; ".join(r for r in reasons if r),
-            suspicion, seconds,
+            suspicion, seconds, sandboxed=self.sandbox if seconds is not None else None,
         )  # fmt: skip
         return row
 
     def run(self, students: list[str] | None = None) -> list[StudentStatus]:
         self.course.notebooks(self.assignment)  # a clear error for an unknown assignment
+        if self.sandbox:
+            from bpkit.grading.sandbox import check_sandbox
+
+            check_sandbox()  # refuse, naming the cause and the fix, rather than grade unconfined
         worker.preload()
         if self.course.ensure_in_gradebook(self.assignment):
             self.progress.message(f"registered '{self.assignment}' in the gradebook")
@@ -222,11 +247,14 @@ class ClassGrader:
     def _run_jobs(self, todo: list[Job]) -> list[StudentStatus]:
         rows, running = [], []
         todo = list(todo)
+        watch = Watch(self.watched())
         try:
             while todo or running:
                 while todo and len(running) < self.workers:
                     job = todo.pop(0)
-                    self.start(job)
+                    busy = {j.extra.get("slot") for j in running}
+                    job.extra["slot"] = min(set(range(self.workers)) - busy)
+                    self.start(job, job.extra["slot"])
                     running.append(job)
                 time.sleep(0.05)
                 for job in list(running):
@@ -241,6 +269,7 @@ class ClassGrader:
                     overdue = overdue and alive
                     running.remove(job)
                     row = self.finish(job, killed_for_time=overdue)
+                    self.check_integrity(watch, row, running)
                     save(self.course.db_url, self.course.course_id, [row])
                     rows.append(row)
                     self.progress.done(row)
@@ -248,6 +277,21 @@ class ClassGrader:
             for job in running:  # interrupted (Ctrl-C): leave no process behind
                 kill_tree(job.proc)
         return rows
+
+    @staticmethod
+    def check_integrity(watch: Watch, row: StudentStatus, running: list[Job]) -> None:
+        """Mark ``row`` tampered if any watched file changed while it was graded."""
+        changed = watch.changes()
+        if not changed:
+            return
+        shown = "; ".join(changed[:5]) + (
+            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        )
+        others = ", ".join(j.student for j in running)
+        also = f" (also being graded then: {others})" if others else ""
+        row.status = TAMPERED
+        row.reason = f"files outside its scratch folder changed: {shown}{also}"
+        row.suspicion.append(row.reason)
 
 
 def grade_class(
@@ -260,17 +304,19 @@ def grade_class(
     students: list[str] | None = None,
     progress: Progress | None = None,
     slack: float = DEADLINE_SLACK,
+    sandbox: bool = True,
 ) -> list[StudentStatus]:
     """Autograde every submission of ``assignment``; one status row per student.
 
     workers: processes at a time (default: the number of CPUs); timeout: seconds per cell;
     memory_mb: address-space cap per student (0: none); students: only these (default: all
     folders in ``submitted/``; students known to the gradebook without a folder are "missing");
-    slack: seconds on top of (cells x timeout) before a whole student is stopped.
+    slack: seconds on top of (cells x timeout) before a whole student is stopped;
+    sandbox: run every kernel in the bubblewrap sandbox (refuses if it cannot be created).
     """
     grader = ClassGrader(
         course, assignment, workers=workers or os.cpu_count() or 1, timeout=timeout,
-        memory_mb=memory_mb, progress=progress, slack=slack,
+        memory_mb=memory_mb, progress=progress, slack=slack, sandbox=sandbox,
     )  # fmt: skip
     rows = grader.run(students)
     attach_scores(course, rows)

@@ -24,6 +24,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 LOCKED = "database is locked"
@@ -70,6 +71,20 @@ def notebook_findings(paths: list[Path]) -> dict[str, list[str]]:
     return found
 
 
+def kernel_died(text: str) -> bool:
+    """Whether nbgrader's log says the kernel died (rather than a cell failing)."""
+    return "Kernel died" in text or "DeadKernelError" in text
+
+
+def sandbox_kernels(config: Any, args: argparse.Namespace) -> None:
+    """Run this student's kernel in the bubblewrap sandbox (see :mod:`bpkit.grading.sandbox`)."""
+    from bpkit.grading.sandbox import SandboxKernelManager
+
+    config.Execute.kernel_manager_class = SandboxKernelManager
+    config.SandboxKernelManager.memory_mb = int(args.memory_mb) or 4096
+    config.SandboxKernelManager.sandbox_uid = 61000 + int(getattr(args, "slot", 0))
+
+
 def explain_failure(text: str, memory_mb: int) -> str:
     """A plain-words reason from nbgrader's log and traceback."""
     if "Kernel died" in text or "DeadKernelError" in text:
@@ -114,15 +129,24 @@ def grade_one(args: argparse.Namespace) -> dict:
 
     course = Course(Path(args.root), db_url=args.db_url, timeout=args.timeout)
     course._config.Execute.on_cell_execute = on_cell
+    if getattr(args, "sandbox", False):
+        sandbox_kernels(course._config, args)
     api = course.api(submitted_directory=SANITIZED)
     result: dict = {}
-    for attempt in range(args.retries + 1):
+    died = 0  # a dead kernel is graded once more before it counts against the student
+    for attempt in range(args.retries + 2):
         result = api.autograde(args.assignment, args.student, force=True, create=True)
         text = (result.get("log") or "") + (result.get("error") or "")
-        if result["success"] or LOCKED not in text or attempt == args.retries:
+        if not result["success"] and kernel_died(text) and died == 0:
+            died += 1
+            continue
+        if result["success"] or LOCKED not in text or attempt >= args.retries:
             break
         time.sleep(0.5 * 2**attempt)
     text = (result.get("log") or "") + (result.get("error") or "")
+    from bpkit.grading.course import redact
+
+    text = redact(text, args.db_url)
     print(text, flush=True)  # the worker's log file keeps nbgrader's full account
     folder = course.autograded_dir / args.student / args.assignment
     findings = notebook_findings(sorted(folder.glob("*.ipynb")))
@@ -132,7 +156,11 @@ def grade_one(args: argparse.Namespace) -> dict:
         reason = explain_failure(text, args.memory_mb)
         if where and not reason.startswith("the gradebook"):
             reason += f"; last cell started: {where}"
+        if died:
+            reason += "; graded twice, the kernel died both times"
         verdict.update(status=FAILED, reason=reason)
+    elif died:
+        verdict["reason"] = "the kernel died on the first try and the student was graded again"
     elif findings["timeouts"]:
         cells = ", ".join(findings["timeouts"])
         verdict.update(
@@ -148,7 +176,11 @@ def grade_one(args: argparse.Namespace) -> dict:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bpkit.grading.worker")
     parser.add_argument("--root", required=True)
-    parser.add_argument("--db-url", required=True)
+    parser.add_argument(
+        "--db-url",
+        default=os.environ.get("BPKIT_DB_URL"),
+        help="gradebook URL without a password (default: env BPKIT_DB_URL)",
+    )
     parser.add_argument("--assignment", required=True)
     parser.add_argument("--student", required=True)
     parser.add_argument("--timeout", type=int, required=True)
@@ -212,7 +244,8 @@ def quiet_warnings() -> None:
 def run(args: argparse.Namespace) -> None:
     """Grade one student and write the verdict to ``args.result``."""
     quiet_warnings()
-    limit_memory(args.memory_mb)
+    if not getattr(args, "sandbox", False):  # sandboxed kernels get their own limits
+        limit_memory(args.memory_mb)
     for var in THREAD_VARS:
         os.environ[var] = "1"
     try:
@@ -223,7 +256,10 @@ def run(args: argparse.Namespace) -> None:
             "reason": f"the grader ran out of memory ({args.memory_mb} MB)",
         }
     except Exception as error:  # report, never crash silently
-        verdict = {"status": "failed", "reason": f"grader error: {type(error).__name__}: {error}"}
+        from bpkit.grading.course import redact
+
+        reason = redact(f"grader error: {type(error).__name__}: {error}", args.db_url)
+        verdict = {"status": "failed", "reason": reason}
     Path(args.result).write_text(json.dumps(verdict))
 
 
