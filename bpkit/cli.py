@@ -125,6 +125,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
+    from bpkit.grading.feedback import mark_pending_files, pending_cells
+
     course = _course(args)
     folder = course.autograded_dir
     students = args.student or []
@@ -142,6 +144,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
             continue
         result = api.generate_feedback(args.assignment, student, force=True)
         if result["success"]:
+            with course.gradebook() as gb:
+                pending = pending_cells(gb, args.assignment, student)
+            mark_pending_files(course.feedback_dir / student / args.assignment, pending)
             print(f"  {student:<20} {course.feedback_dir / student / args.assignment}")
         else:
             failed += 1
