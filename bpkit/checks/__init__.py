@@ -2,9 +2,13 @@
 
 Each notebook imports its own module, e.g. ``from bpkit.checks import nb02 as checks``, and its
 test cells call ``checks.<exercise>(<student function>)``. The shared machinery (messages that
-name the likely mistake, and the guard against monkeypatching) lives in ``_core``.
+name the likely mistake, and the guard against monkeypatching) lives in ``_core``; hidden tests
+record plain data for the grader (``hidden``, ``_replay``).
 """
 
 from bpkit.checks._core import CheckError
+from bpkit.checks._traceback import install as _install_short_tracebacks
+
+_install_short_tracebacks()  # in a notebook: the diagnosis first, then only the student's frames
 
 __all__ = ["CheckError"]

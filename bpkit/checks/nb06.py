@@ -287,9 +287,25 @@ def _n01(shape: Any, seed: Any = None, dtype: Any = np.float64) -> np.ndarray:
     return _ref_normal(shape, scale=1.0, seed=seed, dtype=dtype)
 
 
-def _profile(fn: Callable[..., Any], activation: str, init: Callable, seed: int, what: str, **kw):
+def _profile(
+    fn: Callable[..., Any],
+    activation: str,
+    init: Callable,
+    seed: int,
+    what: str,
+    watch: list | None = None,
+    **kw: Any,
+):
+    """Run the student's depth_profile; ``watch`` holds the lists an ``init`` spy fills.
+
+    The call goes through a lambda written here whose default is ``watch``, so what the spy
+    recorded during the call is part of the recorded state (and restored in replay).
+    """
     depth = kw.get("depth", 10)
-    out = call(fn, activation, init, seed=seed, what=what, **kw)
+    out = call(
+        lambda watched=watch: fn(activation, init, seed=seed, **kw),  # noqa: ARG005
+        what=what,
+    )
     expect(out is not None, f"{what} returned None: return the array of per-layer norms.")
     try:
         arr = _asarray(out, dtype=float)
@@ -335,7 +351,7 @@ def depth_profile(
         return W
 
     what = "depth_profile('relu', init, depth=4, width=8, n=16)"
-    got = _profile(student_fn, "relu", spy, 0, what, depth=4, width=8, n=16)
+    got = _profile(student_fn, "relu", spy, 0, what, [calls, drawn], depth=4, width=8, n=16)
     if len(drawn) == got.size:
         expect(
             not bool((abs(got - _asarray(drawn)) <= 1e-9 * _asarray(drawn)).all()),

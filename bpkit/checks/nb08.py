@@ -24,6 +24,7 @@ from bpkit.checks._core import (
     WRONG_SIGN,
     CheckError,
     call,
+    error_kind,
     expect,
     expect_close,
     expect_shape,
@@ -298,8 +299,8 @@ def _call_backward(student_fn, params, X, y, lam, what):
     try:
         return call(student_fn, params, cache, y, lam, what=what)
     except CheckError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, ValueError) and "matmul" in str(cause):
+        # error_kind, not exc.__cause__: in replay only the recorded kind and message remain
+        if error_kind(exc) == "ValueError" and "matmul" in str(exc):
             raise CheckError(
                 f"{str(exc)} Shapes: X (n, d_in), W1 (H, d_in), z1 and a1 (n, H), W2 (k, H), "
                 "z2 and delta2 (n, k). So delta2 @ W2 is (n, H) and delta2.T @ a1 is (k, H); a "
