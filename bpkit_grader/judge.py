@@ -40,21 +40,29 @@ class Spec:
     values: bool = False
 
 
-def specs(notebook: str) -> dict[str, Spec]:
-    """The ``HIDDEN`` table of ``bpkit_grader.<notebook>``."""
+#: Where a notebook's hidden table lives (``<package>.<notebook>``), and its checks module.
+GRADER_PACKAGE = "bpkit_grader"
+CHECKS_PACKAGE = "bpkit.checks"
+
+
+def _module(package: str, notebook: str) -> Any:
     if not notebook.replace("_", "").isalnum():
         raise ValueError(f"not a notebook module name: {notebook!r}")
-    return importlib.import_module(f"bpkit_grader.{notebook}").HIDDEN
+    return importlib.import_module(f"{package}.{notebook}")
 
 
-def cases_payload(notebook: str) -> bytes:
+def specs(notebook: str, package: str = GRADER_PACKAGE) -> dict[str, Spec]:
+    """The ``HIDDEN`` table of ``<package>.<notebook>`` (default ``bpkit_grader.<notebook>``)."""
+    return _module(package, notebook).HIDDEN
+
+
+def cases_payload(
+    notebook: str, package: str = GRADER_PACKAGE, checks_package: str = CHECKS_PACKAGE
+) -> bytes:
     """The hidden cases of ``notebook`` as the kernel reads them (``bpkit.checks.hidden``)."""
-    table = {name: (s.check, s.kwargs, s.values) for name, s in specs(notebook).items()}
-    return pickle.dumps({"notebook": notebook, "specs": table}, protocol=4)
-
-
-def _checks(notebook: str) -> Any:
-    return importlib.import_module(f"bpkit.checks.{notebook}")
+    table = {name: (s.check, s.kwargs, s.values) for name, s in specs(notebook, package).items()}
+    payload = {"notebook": notebook, "checks": f"{checks_package}.{notebook}", "specs": table}
+    return pickle.dumps(payload, protocol=4)
 
 
 def _replay_run(part: Any, run: Any, source: str, label: str) -> str | None:
@@ -81,19 +89,26 @@ def _replay_run(part: Any, run: Any, source: str, label: str) -> str | None:
     return None
 
 
-def judge(notebook: str, exercise: str, payload: Any, source: str = "") -> str | None:
+def judge(
+    notebook: str,
+    exercise: str,
+    payload: Any,
+    source: str = "",
+    package: str = GRADER_PACKAGE,
+    checks_package: str = CHECKS_PACKAGE,
+) -> str | None:
     """Verdict on one hidden test cell from its recorded ``payload``.
 
     source: the student's answer cell (for checks that read the function's text).
     Returns None when the visible and the hidden cases pass, else the message to show.
     """
-    table = specs(notebook)
+    table = specs(notebook, package)
     if exercise not in table:
         raise KeyError(f"{notebook} has no hidden spec for {exercise!r}")
     spec = table[exercise]
     if type(payload) is not dict or payload.get("exercise") != exercise:
         return f"{NO_RECORD}: the hidden test cell produced no results for {exercise}."
-    checks = _checks(notebook)
+    checks = _module(checks_package, notebook)
     kwargs = copy.deepcopy(spec.kwargs)
     if spec.values:
         try:
@@ -130,7 +145,7 @@ def record_in_process(notebook: str, exercise: str, *args: Any) -> dict[str, Any
     if spec.values:
         return {"notebook": notebook, "exercise": exercise, "values": _replay.encode(list(args))}
     (fn,) = args
-    checks = _checks(notebook)
+    checks = _module(CHECKS_PACKAGE, notebook)
     kwargs = copy.deepcopy(spec.kwargs)
     return {
         "notebook": notebook,

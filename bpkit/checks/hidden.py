@@ -35,15 +35,16 @@ CASES_FILE = ".bpkit_hidden_cases.pkl"
 _print = print
 
 
-def _cases(notebook: str, exercise: str) -> tuple[str, dict[str, Any], bool] | None:
-    """(check function name, its keyword arguments, takes values?) from the cases file."""
+def _cases(notebook: str, exercise: str) -> tuple[str, tuple[str, dict[str, Any], bool]] | None:
+    """(checks module, (check function name, its keyword arguments, takes values?)), read
+    from the cases file; None when there is none."""
     if not os.path.isfile(CASES_FILE):
         return None
     with open(CASES_FILE, "rb") as f:
         table = pickle.load(f)  # written by the grader, for this notebook
     if table.get("notebook") != notebook or exercise not in table.get("specs", {}):
         raise CheckError(f"the hidden cases of {notebook} hold no exercise {exercise!r}")
-    return table["specs"][exercise]
+    return table["checks"], table["specs"][exercise]
 
 
 def _run_recorded(run: Callable[[], Any]) -> dict[str, Any]:
@@ -71,12 +72,12 @@ def _emit(payload: dict[str, Any]) -> None:
 
 def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
     """Run ``exercise``'s visible and hidden cases on ``fn`` and hand the results to the grader."""
-    spec = _cases(notebook, exercise)
-    if spec is None:
+    found = _cases(notebook, exercise)
+    if found is None:
         _judge_here(notebook, exercise, (fn,))
         return
-    check_name, kwargs, _ = spec
-    checks = importlib.import_module(f"bpkit.checks.{notebook}")
+    module, (check_name, kwargs, _) = found
+    checks = importlib.import_module(module)
     payload = {
         "notebook": notebook,
         "exercise": exercise,

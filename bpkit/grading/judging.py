@@ -23,12 +23,13 @@ from typing import Any
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
 
 from bpkit.checks._replay import MIME
 from bpkit.checks.hidden import CASES_FILE
 
 #: A hidden test line, as the source notebooks write it.
-HIDDEN_CALL = re.compile(r"hidden\.record(?:_values)?\(\s*\"(nb\w+)\",\s*\"(\w+)\"")
+HIDDEN_CALL = re.compile(r"hidden\.record(?:_values)?\(\s*\"(\w+)\",\s*\"(\w+)\"")
 
 
 def _grader() -> Any:
@@ -52,7 +53,18 @@ def _folder(resources: ResourcesDict) -> Path:
     return Path(resources.get("metadata", {}).get("path") or ".")
 
 
-class ProvideHiddenCases(NbGraderPreprocessor):
+class _HiddenPackages(NbGraderPreprocessor):
+    """Where a notebook's hidden table and its checks live (``<package>.<notebook>``)."""
+
+    grader_package = Unicode(
+        "bpkit_grader", help="grader-only package with a HIDDEN table per notebook"
+    ).tag(config=True)
+    checks_package = Unicode(
+        "bpkit.checks", help="importable package (in the sandbox too) with the checks"
+    ).tag(config=True)
+
+
+class ProvideHiddenCases(_HiddenPackages):
     """Put the hidden inputs where the kernel starts; nothing else of the grader goes there."""
 
     def preprocess(
@@ -64,7 +76,10 @@ class ProvideHiddenCases(NbGraderPreprocessor):
         if len(notebooks) > 1:
             raise ValueError(f"hidden tests of several notebooks in one file: {notebooks}")
         if notebooks:
-            target.write_bytes(_grader().cases_payload(notebooks[0]))
+            payload = _grader().cases_payload(
+                notebooks[0], self.grader_package, self.checks_package
+            )
+            target.write_bytes(payload)
             target.chmod(0o644)
         return nb, resources
 
@@ -84,7 +99,7 @@ def _answer_source(nb: NotebookNode, exercise: str) -> str:
     return ""
 
 
-class JudgeHidden(NbGraderPreprocessor):
+class JudgeHidden(_HiddenPackages):
     """Judge every hidden test from its recorded data; a failure becomes the cell's error."""
 
     def preprocess(
@@ -103,7 +118,12 @@ class JudgeHidden(NbGraderPreprocessor):
                 )
             else:
                 verdict = judge.judge(
-                    module, exercise, payloads[0]["data"][MIME], _answer_source(nb, exercise)
+                    module,
+                    exercise,
+                    payloads[0]["data"][MIME],
+                    _answer_source(nb, exercise),
+                    self.grader_package,
+                    self.checks_package,
                 )
             if verdict is not None:
                 self.log.info("hidden test %s: %s", exercise, verdict)
