@@ -1,11 +1,12 @@
 """Build a tiny nbgrader course and a class of fabricated submissions, for tests and benchmarks.
 
-The fixture assignment ``ex01`` has one notebook with two graded exercises:
+The fixture assignment ``ex01`` has one notebook with two graded exercises, laid out like the
+real course (see ``bpkit.grading.judging``):
 
-- ``square`` (2 points): visible check in ``fixture_checks.py``, hidden check in the grader-only
-  ``fixture_grader.py``, both built on ``bpkit.checks._core`` (``guard`` refuses to run when
-  numpy, builtins or bpkit were monkeypatched);
-- ``mean`` (1 point): same layout.
+- ``square`` (2 points) and ``mean`` (1 point): visible checks in the package
+  ``fixture_checks.ex01`` (built on ``bpkit.checks._core``, importable inside the sandbox), hidden
+  cases in the grader-only table ``fixture_grader.ex01``, which never enters the kernel. The hidden
+  test cells record the student's results; the grader judges them.
 
 Submissions are made from the generated release, with the answer cells filled in, so they look
 exactly like what a student hands in.
@@ -27,80 +28,92 @@ CONFIG = '''\
 """Fixture course for the grading tests."""
 
 import os
+import sys
 from pathlib import Path
 
 from bpkit.grading.policy import apply_grading_policy
 
 c = get_config()  # noqa: F821
 ROOT = Path(__file__).resolve().parent
+LIB = ROOT / "fixture_lib"  # the visible checks: public, importable in the sandbox
+for path in (str(ROOT), str(LIB)):  # the grader finds fixture_grader and fixture_checks
+    if path not in sys.path:
+        sys.path.insert(0, path)
+os.environ["PYTHONPATH"] = str(LIB)  # unsandboxed kernels (validate, --no-sandbox)
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = "fixture"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "course"
-_paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
 apply_grading_policy(c)
+for name in ("ProvideHiddenCases", "JudgeHidden"):
+    c[name].grader_package = "fixture_grader"
+    c[name].checks_package = "fixture_checks"
+c.SandboxKernelManager.extra_paths = [str(LIB)]
 c.HideGraderFrames.packages = ["bpkit_grader", "fixture_grader"]
 '''
 
 VISIBLE_CHECKS = '''\
-"""Visible checks of the fixture assignment.
-
-They call the student's function directly (not through ``call``), so a warning it emits reaches
-stderr exactly as in a plain assert-style test, and the grading policy decides what it costs.
-"""
+"""Visible checks of the fixture assignment (public; the hidden cases reuse them)."""
 
 import numpy as np
 
-from bpkit.checks._core import expect_close, guard, passed
+from bpkit.checks._core import call, expect_close, guard, passed
 
 
-def check_square(square):
+def _check_square(square, cases):
     guard()
-    x = np.array([1.0, -2.0, 3.0])
-    expect_close("square(x)", square(x.copy()), x * x,
-                 mistakes={"2x instead of x squared": 2 * x})
+    for name, xs in cases:
+        x = np.array(xs, dtype=float)
+        got = call(square, x, what=f"square on {name}")
+        expect_close(f"square on {name}", got, x * x,
+                     mistakes={"2x instead of x squared": 2 * x})
     passed("square")
 
 
-def check_mean(mean):
+def _check_mean(mean, cases):
     guard()
-    x = np.array([1.0, 2.0, 6.0])
-    expect_close("mean(x)", mean(x.copy()), 3.0,
-                 mistakes={"the sum instead of the mean": 9.0})
+    for name, xs in cases:
+        x = np.array(xs, dtype=float)
+        got = call(mean, x, what=f"mean of {name}")
+        expect_close(f"mean of {name}", got, x.mean(),
+                     mistakes={"the sum instead of the mean": x.sum()})
     passed("mean")
-'''
-
-HIDDEN_CHECKS = '''\
-"""Hidden checks of the fixture assignment (never given to students)."""
-
-import numpy as np
-
-from bpkit.checks._core import expect_close, guard
 
 
 def check_square(square):
-    guard()
-    x = np.linspace(-3.0, 3.0, 7)
-    expect_close("square on 7 points", square(x.copy()), x * x)
+    _check_square(square, [("x = [1, -2, 3]", [1.0, -2.0, 3.0])])
 
 
 def check_mean(mean):
-    guard()
-    x = np.arange(10.0)
-    expect_close("mean of 0..9", mean(x.copy()), 4.5)
+    _check_mean(mean, [("[1, 2, 6]", [1.0, 2.0, 6.0])])
+
+
+square, mean = check_square, check_mean  # each exercise's visible check, by its name
 '''
 
-SETUP = "import numpy as np\nimport fixture_checks as checks"
+HIDDEN_CASES = '''\
+"""Hidden cases of the fixture assignment (grader-only; inputs, never expected values)."""
+
+from bpkit_grader.judge import Spec
+
+HIDDEN = {
+    "square": Spec("_check_square", {"cases": [("7 points", [-3.0, -2.0, -1.0, 0, 1, 2, 3.0])]}),
+    "mean": Spec("_check_mean", {"cases": [("0..9", [float(i) for i in range(10)])]}),
+}
+'''
+
+SETUP = "import numpy as np\nimport fixture_checks.ex01 as checks"
 SQUARE = "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
 MEAN = "def mean(x):\n    ### BEGIN SOLUTION\n    return np.mean(x)\n    ### END SOLUTION"
+HIDDEN_SQUARE = 'hidden.record("ex01", "square", square)'
+HIDDEN_MEAN = 'hidden.record("ex01", "mean", mean)'
 TEST_SQUARE = (
     "checks.check_square(square)\n### BEGIN HIDDEN TESTS\n"
-    "import fixture_grader as hidden\nhidden.check_square(square)\n### END HIDDEN TESTS"
+    f"from bpkit.checks import hidden\n{HIDDEN_SQUARE}\n### END HIDDEN TESTS"
 )
 TEST_MEAN = (
     "checks.check_mean(mean)\n### BEGIN HIDDEN TESTS\n"
-    "import fixture_grader as hidden\nhidden.check_mean(mean)\n### END HIDDEN TESTS"
+    f"from bpkit.checks import hidden\n{HIDDEN_MEAN}\n### END HIDDEN TESTS"
 )
 
 #: Correct answers, keyed by grade_id.
@@ -148,8 +161,13 @@ def build_course(root: Path) -> Path:
 
     root.mkdir(parents=True, exist_ok=True)
     (root / "nbgrader_config.py").write_text(CONFIG)
-    (root / "fixture_checks.py").write_text(VISIBLE_CHECKS)
-    (root / "fixture_grader.py").write_text(HIDDEN_CHECKS)
+    for package, text in (
+        (root / "fixture_lib" / "fixture_checks", VISIBLE_CHECKS),
+        (root / "fixture_grader", HIDDEN_CASES),
+    ):
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").write_text("")
+        (package / f"{ASSIGNMENT}.py").write_text(text)
     folder = root / "solutions" / ASSIGNMENT
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(source_notebook(), folder / f"{NOTEBOOK}.ipynb")

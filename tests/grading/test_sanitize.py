@@ -25,7 +25,7 @@ def test_specs_know_the_graded_and_answer_cells(specs):
     (spec,) = specs
     assert spec.grade_ids == {"setup", "square", "test_square", "mean", "test_mean"}
     assert spec.solution_ids == {"square", "mean"}
-    assert any("import fixture_checks as checks" in code for code in spec.trusted_code)
+    assert any("import fixture_checks.ex01 as checks" in code for code in spec.trusted_code)
 
 
 def test_clean_submission_is_copied_with_its_timestamp(course_root, specs):

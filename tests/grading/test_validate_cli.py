@@ -39,7 +39,7 @@ def test_failing_test_is_named_with_its_message_and_exits_one(course_root, capsy
     out = capsys.readouterr().out
     assert "1 of 2 graded tests FAIL in wrong.ipynb:" in out
     assert "x test_square (2 points)" in out
-    assert "CheckError: square(x) looks like 2x instead of x squared" in out
+    assert "CheckError: square on x = [1, -2, 3] looks like 2x instead of x squared" in out
     assert "test_mean" not in out
     assert "\x1b[" not in out  # no terminal colour codes
 
