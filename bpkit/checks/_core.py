@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
+from sys import _getframe
 from typing import Any
 
 import numpy as np
@@ -325,15 +326,18 @@ def call(fn: Callable[..., Any], *args: Any, what: str, **kw: Any) -> Any:
     outcome is returned instead (see ``_replay``).
     """
     current = _replay.mode()
+    caller = _getframe(1).f_globals.get("__name__", "")
     if isinstance(current, _replay.Replay):
-        return _replayed(current, fn, args, kw, what)
+        return _replayed(current, fn, args, kw, what, caller)
     if not callable(fn):
         raise CheckError(f"{what}: expected a function, got {_describe_type(fn)}.")
     passed_args = tuple(_copy_arg(a) for a in args)
     passed_kw = {k: _copy_arg(v) for k, v in kw.items()}
     if not isinstance(current, _replay.Recording):
         return _run(fn, passed_args, passed_kw, what)
-    roots = _replay.state_roots(fn, [*passed_args, *passed_kw.values()], [*args, *kw.values()])
+    roots = _replay.state_roots(
+        fn, [*passed_args, *passed_kw.values()], [*args, *kw.values()], caller
+    )
     before = _replay.identities(roots)
     nodes = _replay.graph_nodes(roots)
     record: dict[str, Any] = {"what": what}
@@ -350,11 +354,13 @@ def call(fn: Callable[..., Any], *args: Any, what: str, **kw: Any) -> Any:
     return result
 
 
-def _replayed(replay: _replay.Replay, fn: Any, args: tuple, kw: dict[str, Any], what: str) -> Any:
+def _replayed(
+    replay: _replay.Replay, fn: Any, args: tuple, kw: dict[str, Any], what: str, caller: str
+) -> Any:
     """The recorded outcome of the next call, with its side effects on the check's objects."""
     passed_args = [_copy_arg(a) for a in args]
     passed_kw = [_copy_arg(v) for v in kw.values()]
-    roots = _replay.state_roots(fn, [*passed_args, *passed_kw], [*args, *kw.values()])
+    roots = _replay.state_roots(fn, [*passed_args, *passed_kw], [*args, *kw.values()], caller)
     nodes = _replay.graph_nodes(roots)
     record = replay.next(what)
     _replay.restore(roots, record.get("state"), nodes)

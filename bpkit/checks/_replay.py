@@ -151,9 +151,8 @@ def graph_nodes(roots: list[Any]) -> list[Any]:
 def _encode_array(arr: np.ndarray) -> Any:
     if arr.dtype.kind not in _KINDS:
         return {"$o": f"ndarray of dtype {arr.dtype}"}
-    arr = np.ascontiguousarray(arr)
     return {
-        "$a": base64.b64encode(arr.tobytes()).decode("ascii"),
+        "$a": base64.b64encode(arr.tobytes(order="C")).decode("ascii"),
         "dtype": arr.dtype.str,
         "shape": list(arr.shape),
     }
@@ -171,9 +170,9 @@ def encode(obj: Any, nodes: dict[int, int] | None = None, depth: int = 0) -> Any
         return obj if abs(obj) < 2**63 else float(obj)
     if kind is float:
         return obj if math.isfinite(obj) else {"$f": repr(obj)}
-    if isinstance(obj, _ndarray):
+    if issubclass(kind, _ndarray):  # the real class: a lying __class__ does not count
         return _encode_array(np.asarray(obj))
-    if isinstance(obj, _generic):
+    if issubclass(kind, _generic):
         out = _encode_array(np.asarray(obj))
         if "$a" in out:
             out["scalar"] = True
@@ -244,16 +243,19 @@ def decode(data: Any, nodes: list[Any] | None = None, depth: int = 0) -> Any:
 
 
 # ----- state the call left in the check's objects ------------------------------------------
-def state_roots(fn: Callable[..., Any], passed: list[Any], originals: list[Any]) -> list[Any]:
+def state_roots(
+    fn: Callable[..., Any], passed: list[Any], originals: list[Any], caller: str = ""
+) -> list[Any]:
     """The objects whose state the check can see after the call, in a fixed order.
 
     Arguments the check copied before the call are invisible to it (None here). A lambda
-    written in a checks module hands the student its captured objects, so its defaults and
-    closure cells count as well.
+    written in the calling check's module (``caller``) or in any ``bpkit.checks`` module hands the
+    student its captured objects, so its defaults and closure cells count as well.
     """
     roots = [p if p is o else None for p, o in zip(passed, originals, strict=True)]
     module = getattr(fn, "__module__", None) or ""
-    if _type(fn).__name__ == "function" and module.startswith("bpkit.checks"):
+    ours = module == caller or module.startswith("bpkit.checks")
+    if _type(fn).__name__ == "function" and ours:
         roots += list(fn.__defaults__ or ())
         for cell in fn.__closure__ or ():
             try:

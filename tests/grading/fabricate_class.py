@@ -103,7 +103,12 @@ HIDDEN = {
 '''
 
 SETUP = "import numpy as np\nimport fixture_checks.ex01 as checks"
-SQUARE = "def square(x):\n    ### BEGIN SOLUTION\n    return x * x\n    ### END SOLUTION"
+#: A comment only the instructor's solution has: it must never reach a student.
+SOLUTION_MARK = "the reference line 3b7e"
+SQUARE = (
+    "def square(x):\n    ### BEGIN SOLUTION\n"
+    f"    return x * x  # {SOLUTION_MARK}\n    ### END SOLUTION"
+)
 MEAN = "def mean(x):\n    ### BEGIN SOLUTION\n    return np.mean(x)\n    ### END SOLUTION"
 HIDDEN_SQUARE = 'hidden.record("ex01", "square", square)'
 HIDDEN_MEAN = 'hidden.record("ex01", "mean", mean)'
