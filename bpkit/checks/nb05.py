@@ -432,46 +432,49 @@ def momentum_step(
                 f"{what}: the parameter arrays were replaced, not updated in place. Write "
                 "params[k] += velocity[k] so the model that owns the arrays sees the change.",
             )
-            ref_p, ref_v = _replay_momentum(params, grads_seq[:step], eta, beta)
-            expect(
-                bool((_flat(v) != 0).any()),
-                f"{what}: after step {step} the velocity dict still holds zeros, so momentum "
-                "never builds up. Store the new velocity: velocity[k] = beta * velocity[k] - "
-                "eta * grads[k] (or update the array in place), then params[k] += velocity[k].",
-            )
-            alt_v = {k: -a / eta for k, a in ref_v.items()}
-            if _close_flat(p, ref_p) and _close_flat(v, alt_v):
-                raise CheckError(
-                    f"{what}: your parameters are right but the velocity follows the other "
-                    "convention (v <- beta * v + g, p <- p - eta * v). This notebook stores "
-                    "v <- beta * v - eta * g and then p <- p + v; please use that form."
-                )
-            mistakes = {
-                label: _flat(_replay_momentum(params, grads_seq[:step], eta, beta, variant)[0])
-                for label, variant in (
-                    (WRONG_SIGN + " (v <- beta * v - eta * g, then p <- p + v)", "sign"),
-                    ("a plain gradient step that ignores the velocity", "plain"),
-                    ("an update with the old velocity: update v first, then p <- p + v", "old_v"),
-                    (
-                        "a (1 - beta) factor on the gradient; this notebook's momentum has none",
-                        "ema",
-                    ),
-                )
-            }
-            expect_close(
-                f"{what}: the update at step {step}",
-                _flat(p),
-                _flat(ref_p),
-                mistakes=mistakes,
-            )
-            expect_close(
-                f"{what}: the velocity stored at step {step}",
-                _flat(v),
-                _flat(ref_v),
-                hint="Store the new velocity in the dict: velocity[k] = beta * velocity[k] - "
-                "eta * grads[k] (or update it in place).",
-            )
+            # The reference is computed after the call, in a helper: none is alive at any call.
+            _compare_momentum(what, step, p, v, params, grads_seq[:step], eta, beta)
     passed("momentum_step")
+
+
+def _compare_momentum(what, step, p, v, params, grads_seq, eta, beta) -> None:
+    """Compare the live dicts after ``step`` updates with the reference, naming a mistake."""
+    ref_p, ref_v = _replay_momentum(params, grads_seq, eta, beta)
+    expect(
+        bool((_flat(v) != 0).any()),
+        f"{what}: after step {step} the velocity dict still holds zeros, so momentum "
+        "never builds up. Store the new velocity: velocity[k] = beta * velocity[k] - "
+        "eta * grads[k] (or update the array in place), then params[k] += velocity[k].",
+    )
+    alt_v = {k: -a / eta for k, a in ref_v.items()}
+    if _close_flat(p, ref_p) and _close_flat(v, alt_v):
+        raise CheckError(
+            f"{what}: your parameters are right but the velocity follows the other "
+            "convention (v <- beta * v + g, p <- p - eta * v). This notebook stores "
+            "v <- beta * v - eta * g and then p <- p + v; please use that form."
+        )
+    mistakes = {
+        label: _flat(_replay_momentum(params, grads_seq, eta, beta, variant)[0])
+        for label, variant in (
+            (WRONG_SIGN + " (v <- beta * v - eta * g, then p <- p + v)", "sign"),
+            ("a plain gradient step that ignores the velocity", "plain"),
+            ("an update with the old velocity: update v first, then p <- p + v", "old_v"),
+            ("a (1 - beta) factor on the gradient; this notebook's momentum has none", "ema"),
+        )
+    }
+    expect_close(
+        f"{what}: the update at step {step}",
+        _flat(p),
+        _flat(ref_p),
+        mistakes=mistakes,
+    )
+    expect_close(
+        f"{what}: the velocity stored at step {step}",
+        _flat(v),
+        _flat(ref_v),
+        hint="Store the new velocity in the dict: velocity[k] = beta * velocity[k] - "
+        "eta * grads[k] (or update it in place).",
+    )
 
 
 def _call_update(fn, params, grads, velocity, eta, beta, what) -> None:

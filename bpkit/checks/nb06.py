@@ -253,7 +253,10 @@ def grad_norms(
                 f"{what} returned a {type(got).__name__}; return a numpy array of the "
                 f"{n_linear} norms, e.g. np.array([...])."
             )
-        got_arr = None if got is None else _asarray(got, dtype=float)
+        try:
+            got_arr = None if got is None else _asarray(got, dtype=float)
+        except (TypeError, ValueError):  # not numbers: expect_close below says what it is
+            got_arr = None
         if got_arr is not None and got_arr.shape != (n_linear,) and got_arr.ndim == 1:
             raise CheckError(
                 f"{what} returned {got_arr.size} norms, expected {n_linear}: one per Linear "
@@ -302,10 +305,8 @@ def _profile(
     recorded during the call is part of the recorded state (and restored in replay).
     """
     depth = kw.get("depth", 10)
-    out = call(
-        lambda watched=watch: fn(activation, init, seed=seed, **kw),  # noqa: ARG005
-        what=what,
-    )
+    expect(callable(fn), f"{what}: expected a function, got {type(fn).__name__}.")
+    out = call(lambda watched=watch: fn(activation, init, seed=seed, **kw), what=what)
     expect(out is not None, f"{what} returned None: return the array of per-layer norms.")
     try:
         arr = _asarray(out, dtype=float)

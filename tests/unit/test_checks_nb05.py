@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,8 +15,10 @@ import pytest
 from bpkit.checks import nb05 as checks
 from bpkit.checks._core import CheckError
 from bpkit.losses import get_loss
+from bpkit_grader import judge
 
 pytestmark = pytest.mark.nb05
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _define(source: str, name: str) -> Any:
@@ -57,3 +64,119 @@ def test_bpkit_reference_implementations_pass() -> None:
 
     checks.momentum_step(optim.momentum_step)
     checks.step_schedule(optim.step_schedule)
+
+
+# ----- the hidden cases reach the sandbox as inputs only -----------------------------------------
+# A student's process that cannot import bpkit_grader must still read the cases file.
+_NO_GRADER = """
+import pickle, sys
+class _Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "bpkit_grader":
+            raise ImportError("bpkit_grader is not in the sandbox")
+sys.meta_path.insert(0, _Block())
+sys.path = [p for p in sys.path if p not in ("", ".", {root!r})]
+table = pickle.load(open({path!r}, "rb"))
+assert "bpkit_grader" not in sys.modules
+print(sorted(table["specs"]))
+"""
+
+
+def test_hidden_cases_unpickle_without_the_grader(tmp_path) -> None:
+    path = tmp_path / "cases.pkl"
+    path.write_bytes(judge.cases_payload("nb05"))
+    code = _NO_GRADER.format(root=str(ROOT), path=str(path))
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(sorted(judge.specs("nb05")))
+
+
+# ----- stack-frame theft -------------------------------------------------------------------------
+# In record mode the whole check runs in the student's kernel, so a student's function can walk
+# up the stack and read the check's locals. No reference for a call may exist before that call.
+LOOT = re.compile(r"^(right|expected\w*|ref\w*|want\w*|target\w*)$")
+STOLEN: list[str] = []
+
+
+def _loot(fits: Callable[[Any], bool]) -> dict[str, Any]:
+    """Every value named like a reference that ``fits``, in the frames above the caller's."""
+    found: dict[str, Any] = {}
+    frame = sys._getframe(2)
+    while frame is not None:
+        for name, value in list(frame.f_locals.items()):
+            if LOOT.match(name) and name not in found and fits(value):
+                found[name] = value
+        frame = frame.f_back
+    STOLEN.extend(found)
+    return found
+
+
+def _thief_sgd(model, X, y, stream, eta, loss):
+    n_updates = len(list(stream))
+    params = model.named_params()
+    size = sum(p.size for p in params.values())
+    models = _loot(lambda v: hasattr(v, "named_params"))
+    flats = _loot(lambda v: isinstance(v, np.ndarray) and v.shape == (size,))
+    losses = _loot(lambda v: isinstance(v, list | np.ndarray) and len(v) == n_updates)
+    for ref in models.values():
+        for k, p in params.items():
+            p[...] = ref.named_params()[k]
+    for flat in flats.values():
+        start = 0
+        for p in params.values():
+            p[...] = flat[start : start + p.size].reshape(p.shape)
+            start += p.size
+    return next(iter(losses.values()), [0.0] * n_updates)
+
+
+def _thief_gradient_noise(grad_fn, n, batches):
+    found = _loot(lambda v: isinstance(v, float | np.floating) or np.shape(v) == ())
+    return next(iter(found.values()), 0.0)
+
+
+def _thief_momentum_step(params, grads, velocity, eta, beta):
+    found = _loot(lambda v: isinstance(v, dict) and set(v) == set(params))
+    for name, values in found.items():
+        for k in params:
+            if name.endswith("v"):
+                velocity[k] = np.array(values[k], dtype=float)
+            else:
+                params[k][...] = values[k]
+
+
+def _thief_step_schedule(eta0, drop, every):
+    def eta(t):
+        found = _loot(lambda v: isinstance(v, list | np.ndarray) and len(v) > t)
+        return float(next(iter(found.values()), [eta0] * (t + 1))[t])
+
+    return eta
+
+
+THIEVES = {
+    "sgd": _thief_sgd,
+    "gradient_noise": _thief_gradient_noise,
+    "momentum_step": _thief_momentum_step,
+    "step_schedule": _thief_step_schedule,
+}
+
+
+def test_the_thief_finds_a_reference_that_exists_before_the_call() -> None:
+    """The thief works: a check that computed `expected` before the call would be fooled."""
+    STOLEN.clear()
+
+    def careless_check():
+        expected = 0.125  # noqa: F841 - the reference, computed too early
+        return _thief_gradient_noise(None, 3, [])
+
+    assert careless_check() == 0.125
+    assert STOLEN == ["expected"]
+
+
+@pytest.mark.parametrize("name", sorted(THIEVES))
+def test_a_student_reading_the_checks_frames_is_rejected(name: str) -> None:
+    STOLEN.clear()
+    verdict = judge.judge_in_process("nb05", name, THIEVES[name])
+    assert verdict is not None
+    assert STOLEN == [], f"the thief found {STOLEN} in the frames of the {name} check"

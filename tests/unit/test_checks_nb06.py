@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,8 +18,10 @@ from bpkit.checks._core import CheckError
 from bpkit.layers import Linear
 from bpkit.losses import mse
 from bpkit.model import mlp
+from bpkit_grader import judge
 
 pytestmark = pytest.mark.nb06
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _define(source: str, name: str) -> Any:
@@ -48,3 +55,95 @@ def test_xavier_normal_is_not_accepted_as_xavier_uniform() -> None:
 
     with pytest.raises(CheckError, match="normal distribution"):
         checks.xavier_uniform(init.xavier_normal)
+
+
+# ----- the hidden cases reach the sandbox as inputs only -----------------------------------------
+# A student's process that cannot import bpkit_grader must still read the cases file.
+_NO_GRADER = """
+import pickle, sys
+class _Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "bpkit_grader":
+            raise ImportError("bpkit_grader is not in the sandbox")
+sys.meta_path.insert(0, _Block())
+sys.path = [p for p in sys.path if p not in ("", ".", {root!r})]
+table = pickle.load(open({path!r}, "rb"))
+assert "bpkit_grader" not in sys.modules
+print(sorted(table["specs"]))
+"""
+
+
+def test_hidden_cases_unpickle_without_the_grader(tmp_path) -> None:
+    path = tmp_path / "cases.pkl"
+    path.write_bytes(judge.cases_payload("nb06"))
+    code = _NO_GRADER.format(root=str(ROOT), path=str(path))
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(sorted(judge.specs("nb06")))
+
+
+# ----- stack-frame theft -------------------------------------------------------------------------
+# In record mode the whole check runs in the student's kernel, so a student's function can walk
+# up the stack and read the check's locals. No reference for a call may exist before that call.
+# (The initializers and the depth experiment are checked by properties: nothing to steal.)
+LOOT = re.compile(r"^(right|expected\w*|ref\w*|want\w*|target\w*)$")
+STOLEN: list[str] = []
+
+
+def _loot(fits: Callable[[Any], bool]) -> dict[str, Any]:
+    """Every value named like a reference that ``fits``, in the frames above the caller's."""
+    found: dict[str, Any] = {}
+    frame = sys._getframe(2)
+    while frame is not None:
+        for name, value in list(frame.f_locals.items()):
+            if LOOT.match(name) and name not in found and fits(value):
+                found[name] = value
+        frame = frame.f_back
+    STOLEN.extend(found)
+    return found
+
+
+def _thief_grad_norms(model, X, y):
+    n_linear = sum(isinstance(layer, Linear) for layer in model.layers)
+    arrays = _loot(lambda v: isinstance(v, np.ndarray) and v.shape == (n_linear,))
+    models = _loot(lambda v: hasattr(v, "layers") and hasattr(v, "named_params"))
+    for ref in models.values():  # a reference model that already ran its backward pass
+        return np.array(
+            [np.linalg.norm(layer.grads["W"]) for layer in ref.layers if isinstance(layer, Linear)]
+        )
+    return next(iter(arrays.values()), np.zeros(n_linear))
+
+
+def _thief_clip_by_global_norm(grads, max_norm):
+    norm = float(np.sqrt(sum(float((g**2).sum()) for g in grads.values())))  # honest
+    found = _loot(lambda v: isinstance(v, dict) and set(v) == set(grads))
+    for clipped in found.values():
+        for k, g in grads.items():
+            g[...] = clipped[k]
+    return norm
+
+
+THIEVES = {"grad_norms": _thief_grad_norms, "clip_by_global_norm": _thief_clip_by_global_norm}
+
+
+def test_the_thief_finds_a_reference_that_exists_before_the_call() -> None:
+    """The thief works: a check that computed `expected` before the call would be fooled."""
+    STOLEN.clear()
+    model = mlp([2, 3, 1], seed=0)
+
+    def careless_check():
+        expected = np.array([0.5, 0.25])  # noqa: F841 - the reference, computed too early
+        return _thief_grad_norms(model, None, None)
+
+    assert careless_check().tolist() == [0.5, 0.25]
+    assert STOLEN == ["expected"]
+
+
+@pytest.mark.parametrize("name", sorted(THIEVES))
+def test_a_student_reading_the_checks_frames_is_rejected(name: str) -> None:
+    STOLEN.clear()
+    verdict = judge.judge_in_process("nb06", name, THIEVES[name])
+    assert verdict is not None
+    assert STOLEN == [], f"the thief found {STOLEN} in the frames of the {name} check"

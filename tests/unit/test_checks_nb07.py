@@ -1,10 +1,20 @@
 """Notebook 07 checks: cases beyond the shared verdicts of test_exercise_verdicts.py."""
 
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 
 from bpkit.checks import nb07 as checks
 from bpkit.checks._core import CheckError
+from bpkit_grader import judge
+
+ROOT = Path(__file__).resolve().parents[2]
 
 ALTERNATIVES = {
     "shift_images": """
@@ -35,3 +45,113 @@ def test_stub_is_reported_as_not_implemented():
 
     with pytest.raises(CheckError, match="not implemented yet"):
         checks.l2_penalty(l2_penalty)
+
+
+# ----- the hidden cases reach the sandbox as inputs only -----------------------------------------
+# A student's process that cannot import bpkit_grader must still read the cases file.
+_NO_GRADER = """
+import pickle, sys
+class _Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "bpkit_grader":
+            raise ImportError("bpkit_grader is not in the sandbox")
+sys.meta_path.insert(0, _Block())
+sys.path = [p for p in sys.path if p not in ("", ".", {root!r})]
+table = pickle.load(open({path!r}, "rb"))
+assert "bpkit_grader" not in sys.modules
+print(sorted(table["specs"]))
+"""
+
+
+def test_hidden_cases_unpickle_without_the_grader(tmp_path):
+    path = tmp_path / "cases.pkl"
+    path.write_bytes(judge.cases_payload("nb07"))
+    code = _NO_GRADER.format(root=str(ROOT), path=str(path))
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(sorted(judge.specs("nb07")))
+
+
+# ----- stack-frame theft -------------------------------------------------------------------------
+# In record mode the whole check runs in the student's kernel, so a student's function can walk
+# up the stack and read the check's locals. No reference for a call may exist before that call.
+# (dropout_forward is checked by properties of the mask it returns: nothing to steal.)
+LOOT = re.compile(r"^(right|expected\w*|ref\w*|want\w*|target\w*)$")
+STOLEN: list[str] = []
+
+
+def _loot(fits: Callable[[Any], bool]) -> dict[str, Any]:
+    """Every value named like a reference that ``fits``, in the frames above the caller's."""
+    found: dict[str, Any] = {}
+    frame = sys._getframe(2)
+    while frame is not None:
+        for name, value in list(frame.f_locals.items()):
+            if LOOT.match(name) and name not in found and fits(value):
+                found[name] = value
+        frame = frame.f_back
+    STOLEN.extend(found)
+    return found
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, float | np.floating) and not isinstance(v, bool)
+
+
+def _thief_penalty(params, lam):
+    values = _loot(_is_number)
+    grads = _loot(lambda v: isinstance(v, dict) and set(v) == set(params))
+    zeros = {k: np.zeros_like(p) for k, p in params.items()}
+    return next(iter(values.values()), 0.0), next(iter(grads.values()), zeros)
+
+
+def _thief_dropout_backward(dout, mask, p_drop):
+    found = _loot(lambda v: isinstance(v, np.ndarray) and v.shape == dout.shape)
+    return next(iter(found.values()), dout)
+
+
+def _thief_early_stopping(val_losses, patience):
+    found = _loot(lambda v: isinstance(v, tuple) and len(v) == 2)
+    return next(iter(found.values()), (0, None))
+
+
+def _thief_shift_images(X, dx, dy):
+    found = _loot(lambda v: isinstance(v, np.ndarray) and v.shape == X.shape)
+    return next(iter(found.values()), X)
+
+
+def _thief_init_layer(d_in, d_out, activation, rng):
+    found = _loot(_is_number)  # the target standard deviation
+    std = float(next(iter(found.values()), 1.0))
+    return rng.standard_normal((d_out, d_in)) * std, np.zeros(d_out)
+
+
+THIEVES = {
+    "l2_penalty": _thief_penalty,
+    "l1_penalty": _thief_penalty,
+    "dropout_backward": _thief_dropout_backward,
+    "early_stopping": _thief_early_stopping,
+    "shift_images": _thief_shift_images,
+    "init_layer": _thief_init_layer,
+}
+
+
+def test_the_thief_finds_a_reference_that_exists_before_the_call():
+    """The thief works: a check that computed `expected` before the call would be fooled."""
+    STOLEN.clear()
+
+    def careless_check():
+        expected = (3, 5)  # noqa: F841 - the reference, computed too early
+        return _thief_early_stopping([1.0, 2.0], 1)
+
+    assert careless_check() == (3, 5)
+    assert STOLEN == ["expected"]
+
+
+@pytest.mark.parametrize("name", sorted(THIEVES))
+def test_a_student_reading_the_checks_frames_is_rejected(name):
+    STOLEN.clear()
+    verdict = judge.judge_in_process("nb07", name, THIEVES[name])
+    assert verdict is not None
+    assert STOLEN == [], f"the thief found {STOLEN} in the frames of the {name} check"
