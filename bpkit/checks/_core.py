@@ -85,6 +85,8 @@ def _shape_text(shape: tuple[int | None, ...]) -> str:
 
 def _describe_type(got: object) -> str:
     kind = _type(got)
+    if isinstance(got, _replay.Opaque):  # what the kernel recorded in place of a non-data object
+        return f"a {got.type_name}"
     if kind in (_type(()), _type([])):
         return f"a {kind.__name__} of {len(got)} items"
     if isinstance(got, _ndarray):
