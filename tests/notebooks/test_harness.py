@@ -270,7 +270,7 @@ def test_tampering_in_a_notebook_is_reported_by_the_test_cells(tmp_path):
         "checks.batch_mean(batch_mean)",
         "np.allclose = np.isclose.__wrapped__.__globals__['allclose']",  # undo: the real one
         "checks.batch_mean = lambda fn: None\nchecks.batch_mean(batch_mean)",
-        "import bpkit_grader.nb00 as hidden\nhidden.batch_mean(batch_mean)",
+        'from bpkit.checks import hidden\nhidden.record("nb00", "batch_mean", batch_mean)',
     ]
     path = tmp_path / "tamper.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), path)

@@ -21,6 +21,9 @@ from _nb import (
     regions,
 )
 
+from bpkit.grading.judging import HIDDEN_CALL
+from bpkit_grader.judge import specs
+
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 MIN_AUTOGRADED = 4
 MIN_MANUAL = 1
@@ -125,4 +128,11 @@ def test_every_test_cell_has_visible_and_hidden_checks(nb: Notebook):
             problems.append(f"{grade_id}: no hidden tests")
         if not visible.strip():
             problems.append(f"{grade_id}: no visible tests before the hidden ones")
+        calls = HIDDEN_CALL.findall("\n".join("\n".join(region) for region in hidden))
+        module = f"nb{nb.name[:2]}"
+        if len(calls) != 1 or calls[0][0] != module or calls[0][1] not in specs(module):
+            problems.append(
+                f'{grade_id}: the hidden tests must be one hidden.record("{module}", ...) of an '
+                f"exercise in bpkit_grader/{module}.py, found {calls}"
+            )
     assert not problems, f"{nb.name}: " + "; ".join(problems)
