@@ -1,15 +1,18 @@
-"""Grade one fabricated class two ways and print the times: ``bpkit grade`` vs serial nbgrader.
+"""Grade one fabricated class four ways and print the times.
 
     python benchmarks/bench_grading.py [--students 24] [--workers 2]
 
 The class (half correct, half wrong answers) uses the small fixture assignment of the grading
-tests. Both runs go through the command line, as an instructor would type them, on the same
-course folder and the same grading policy:
+tests. Every run goes through the command line, as an instructor would type it, on the same
+course folder and the same grading policy (hidden tests judged outside the kernel):
 
 1. ``nbgrader autograde ex01 --force``: nbgrader's own loop, one student after the other;
-2. ``bpkit grade ex01 --workers N``: one process per student, N at a time.
+2. ``bpkit grade ex01 --workers N``: one process per student, N at a time, each kernel sandboxed;
+3. ``bpkit grade ex01 --workers 1 --no-sandbox`` and 4. ``bpkit grade ex01 --workers 1``: the
+   per-student cost of the sandbox, one student at a time so nothing else competes.
 
-Goal: a ratio of at least 1.8 on 2 cores.
+Goals: run 2 at least 1.8 times faster than run 1 on 2 cores; the sandbox adds at most 15 % per
+student (run 4 against run 3).
 """
 
 from __future__ import annotations
@@ -52,7 +55,11 @@ def _children_cpu() -> float:
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
     """Run ``cmd``; return (wall seconds, CPU seconds of it and all the processes it waited for)."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    env = dict(
+        os.environ,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        PYTHONPATH=str(REPO),  # the grader-only package bpkit_grader, as in the repository
+    )
     cpu, start = _children_cpu(), time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     seconds, cpu = time.perf_counter() - start, _children_cpu() - cpu
@@ -89,8 +96,14 @@ def main() -> None:
             root,
         )  # fmt: skip
         parallel_scores = scores(root, fab.ASSIGNMENT)
-    if serial_scores != parallel_scores:
-        sys.exit(f"the two runs disagree on the scores: {serial_scores} vs {parallel_scores}")
+        one = [str(bindir / "bpkit"), "grade", fab.ASSIGNMENT, "--workers", "1", "--quiet"]
+        shutil.rmtree(root / "autograded")
+        bare, _ = timed([*one, "--no-sandbox"], root)
+        shutil.rmtree(root / "autograded")
+        boxed, _ = timed(one, root)
+        boxed_scores = scores(root, fab.ASSIGNMENT)
+    if not serial_scores == parallel_scores == boxed_scores:
+        sys.exit(f"the runs disagree on the scores: {serial_scores} vs {parallel_scores}")
     n = args.students
     print(f"class: {n} submissions of the fixture assignment, {os.cpu_count()} CPUs")
     print(f"load average before the runs: {load:.1f} (figures are only meaningful near 0)")
@@ -104,6 +117,8 @@ def main() -> None:
     )
     print(f"speed-up: {serial / parallel:.2f}x  (goal >= 1.8x on 2 cores)")
     print(f"CPU used by bpkit relative to serial nbgrader: {parallel_cpu / serial_cpu:.2f}")
+    print(f"one at a time, unsandboxed: {bare / n:.2f} s per student; sandboxed: {boxed / n:.2f} s")
+    print(f"sandbox overhead: {100 * (boxed / bare - 1):+.1f}% per student  (goal <= 15%)")
 
 
 if __name__ == "__main__":

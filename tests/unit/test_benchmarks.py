@@ -79,5 +79,6 @@ def test_bench_grading_compares_bpkit_grade_with_serial_nbgrader():
             rf"nbgrader autograde \(serial\): +{NUMBER} s wall",
             rf"bpkit grade --workers 2: +{NUMBER} s wall",
             rf"speed-up: {NUMBER}x",
+            rf"sandbox overhead: [+-]{NUMBER}% per student",
         ],
     )
