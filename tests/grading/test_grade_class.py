@@ -172,6 +172,7 @@ def test_dead_kernel_is_recorded_as_failed_with_reason(graded, student):
     row = rows[student]
     assert row.status == "failed"
     assert "kernel died" in row.reason and "'square'" in row.reason
+    assert "graded twice, the kernel died both times" in row.reason
     assert exported[student]["status"] == "failed" and exported[student]["score"] == 0.0
     assert "kernel died" in exported[student]["reason"]
 

@@ -1,5 +1,9 @@
 """Submissions that fight the grader itself: a loop that swallows the timeout's interrupt, and
-code that kills the grading process. Both end as a status row; the rest of the class is graded."""
+code that kills the grading process. Both end as a status row; the rest of the class is graded.
+
+These run with ``sandbox=False``: in the sandbox a notebook cannot even see its grading process
+(``test_attacks.py``), but a worker can still die for other reasons (the kernel's OOM killer),
+and that path must record the student too."""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ def rows(course_root):
     fab.submit(course_root, "swallow", fab.filled(course_root, {**fab.CORRECT, "square": SWALLOW}))
     fab.submit(course_root, "parricide", fab.filled(course_root, {"square": PARRICIDE}))
     course = Course(course_root)
-    graded = grade_class(course, fab.ASSIGNMENT, workers=2, timeout=3, slack=20)
+    graded = grade_class(course, fab.ASSIGNMENT, workers=2, timeout=3, slack=20, sandbox=False)
     return {r.student: r for r in graded}, {r["student"]: r for r in export_rows(course)}
 
 
@@ -92,3 +96,30 @@ def test_a_student_past_the_whole_notebook_deadline_is_killed_with_its_children(
     except FileNotFoundError:
         state = "gone"
     assert state in ("gone", "Z")  # killed: gone, or a zombie waiting for init to reap it
+
+
+def test_a_kernel_that_dies_once_is_graded_again(fresh_course, monkeypatch):
+    """A kernel can die for reasons that are not the student's: one more try, and say so."""
+    from bpkit.grading import course as course_module
+
+    real_api = course_module.Course.api
+    tries: list[int] = []
+
+    def flaky_api(self, **kw):
+        api = real_api(self, **kw)
+        real_autograde = api.autograde
+
+        def autograde(*args, **kwargs):
+            tries.append(1)  # in the forked worker: its own copy of the list
+            if len(tries) == 1:
+                return {"success": False, "log": "[ERROR] Kernel died before replying", "error": ""}
+            return real_autograde(*args, **kwargs)
+
+        api.autograde = autograde
+        return api
+
+    monkeypatch.setattr(course_module.Course, "api", flaky_api)
+    fab.submit(fresh_course, "ok", fab.filled(fresh_course, fab.CORRECT))
+    (row,) = grade_class(Course(fresh_course), fab.ASSIGNMENT, workers=1, timeout=20)
+    assert (row.status, row.score) == ("graded", 3.0)
+    assert row.reason == "the kernel died on the first try and the student was graded again"
