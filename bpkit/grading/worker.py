@@ -77,12 +77,21 @@ def kernel_died(text: str) -> bool:
 
 
 def sandbox_kernels(config: Any, args: argparse.Namespace) -> None:
-    """Run this student's kernel in the bubblewrap sandbox (see :mod:`bpkit.grading.sandbox`)."""
-    from bpkit.grading.sandbox import SandboxKernelManager
+    """Run this student's kernel in the bubblewrap sandbox (see :mod:`bpkit.grading.sandbox`).
 
-    config.Execute.kernel_manager_class = SandboxKernelManager
+    nbgrader's Execute hands nbclient its own kernel manager class, overriding configuration,
+    so the preprocessor itself is swapped for the sandboxed one.
+    """
+    from nbgrader.preprocessors import Execute
+
+    from bpkit.grading.sandbox import UID_BASE, SandboxedExecute
+
+    steps = config.Autograde.autograde_preprocessors
+    config.Autograde.autograde_preprocessors = [
+        SandboxedExecute if step is Execute else step for step in steps
+    ]
     config.SandboxKernelManager.memory_mb = int(args.memory_mb) or 4096
-    config.SandboxKernelManager.sandbox_uid = 61000 + int(getattr(args, "slot", 0))
+    config.SandboxKernelManager.sandbox_uid = UID_BASE + int(getattr(args, "slot", 0))
 
 
 def explain_failure(text: str, memory_mb: int) -> str:
