@@ -16,6 +16,7 @@ import numpy as np
 
 from bpkit import autodiff
 from bpkit.autodiff import Value
+from bpkit.checks import _replay
 from bpkit.checks._core import (
     WRONG_SIGN,
     CheckError,
@@ -29,6 +30,14 @@ from bpkit.checks._core import (
 
 _type = object.__class__
 _id = id
+
+
+def _kind(obj: Any) -> str:
+    """The type name of a student's result (in the grader: of the result the kernel recorded)."""
+    if isinstance(obj, _replay.Opaque):
+        return obj.type_name
+    return _type(obj).__name__
+
 
 # ----- Exercise 1: chain_derivative ----------------------------------------------------------
 # A chain case: (name, fs, dfs, x)
@@ -265,7 +274,7 @@ def _check_local_derivatives(
         expect(
             _type(got) in (_type(()), _type([])) or isinstance(got, np.ndarray),
             f"{what} should return a tuple with one derivative per input, got "
-            f"{_type(got).__name__}: {got!r}",
+            f"{_kind(got)}: {got!r}",
         )
         expect(
             len(got) == len(right),
@@ -342,6 +351,68 @@ def graph_leaf() -> Value:
     return Value(1.5, "leaf")
 
 
+# ----- inputs of the hidden cases (``bpkit_grader.nb01``) ------------------------------------
+# The kernel unpickles the hidden cases, so the functions and graphs they name live here. They are
+# inputs, not secrets: what is kept from students is the expected values, computed by the checks.
+def _sin_sq(t: float) -> float:
+    return math.sin(t) ** 2
+
+
+def _sin_sq_prime(t: float) -> float:
+    return 2.0 * math.sin(t) * math.cos(t)
+
+
+def _recip(t: float) -> float:
+    return 1.0 / t
+
+
+def _recip_prime(t: float) -> float:
+    return -1.0 / (t * t)
+
+
+def _shift(t: float) -> float:
+    return t + 2.0
+
+
+def _one(t: float) -> float:
+    return 1.0
+
+
+def _poly(t: float) -> float:
+    return t**4 - 3.0 * t
+
+
+def _poly_prime(t: float) -> float:
+    return 4.0 * t**3 - 3.0
+
+
+def _graph_deep_chain() -> Value:
+    """A 60-node chain of tanh and affine steps (only one path)."""
+    node = Value(0.2, "x")
+    for k in range(30):
+        node = (node * (1.0 + 0.01 * k) + 0.05).tanh()
+    return node
+
+
+def _graph_shared_twice() -> Value:
+    """s = x * y is used by three later nodes; y is also used directly."""
+    x, y = Value(1.2, "x"), Value(-0.7, "y")
+    s = x * y
+    return (s.exp() + s * s + s.sigmoid() * y) / (y * y + 1.0)
+
+
+def _graph_doubling_7() -> Value:
+    return graph_doubling(7)
+
+
+def _graph_wide_5() -> Value:
+    return graph_wide(5, seed=3)
+
+
+def _graph_neuron_other() -> Value:
+    return graph_neuron(-0.8, 2.1, -0.3, 0.0)
+
+
 def _reachable(root: Value) -> list[Value]:
     seen: dict[int, Value] = {}
     stack = [root]
@@ -380,7 +451,7 @@ def _check_topological_order(fn: Callable[..., Any], cases: Sequence[GraphCase])
             raise CheckError(f"{what} returned None. Did you forget to `return` the list?")
         expect(
             _type(got) in (_type([]), _type(())),
-            f"{what} should return a list of nodes, got {_type(got).__name__}",
+            f"{what} should return a list of nodes, got {_kind(got)}",
         )
         got = list(got)
         nodes = _reachable(root)
@@ -486,23 +557,47 @@ def _simulate(
     return [n.grad for n in order]
 
 
+def _twin(build: Callable[[], Value], order: list[Value]) -> tuple[Value, list[Value]]:
+    """A fresh copy of the graph that ``order`` lists, and its nodes in the same order.
+
+    ``build`` makes the same graph every time; nodes correspond by creation order. The
+    references are computed on the copy, so that nothing the student's pass did to its graph
+    reaches them.
+    """
+    root = build()
+    twins = sorted(autodiff.topological_order(root), key=lambda n: n._seq)
+    originals = sorted(order, key=lambda n: n._seq)
+    twin_of = {_id(n): t for n, t in zip(originals, twins, strict=True)}
+    return root, [twin_of[_id(n)] for n in order]
+
+
+def _backward_references(
+    build: Callable[[], Value], order: list[Value]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The right grads of the graph's nodes in ``order``, and what the common mistakes give."""
+    root, twins = _twin(build, order)
+    root.backward()
+    right = np.array([n.grad for n in twins])
+    mistakes = {}
+    for label in (OVERWRITE, NO_RESET, FORWARD_ORDER, NO_CHAIN, NO_SEED):
+        wrong = np.array(_simulate(root, twins, label))
+        if not np.allclose(wrong, right, rtol=1e-9, atol=1e-12):
+            mistakes[label] = wrong
+    return right, mistakes
+
+
 def _check_backward(fn: Callable[..., Any], cases: Sequence[GraphCase]) -> None:
     guard()
     for name, build in cases:
         root = build()
         order = autodiff.topological_order(root)
-        root.backward()
-        right = np.array([n.grad for n in order])
-        mistakes = {}
-        for label in (OVERWRITE, NO_RESET, FORWARD_ORDER, NO_CHAIN, NO_SEED):
-            wrong = np.array(_simulate(root, order, label))
-            if not np.allclose(wrong, right, rtol=1e-9, atol=1e-12):
-                mistakes[label] = wrong
         for node in order:
             node.grad = STALE  # stale values from an earlier pass
         what = f"backward on {name}"
+        # The student's pass runs before any expected grad exists (it could read this frame).
         call(fn, root, reference_local_grads, what=what)
         got = np.array([float(n.grad) for n in order])
+        right, mistakes = _backward_references(build, order)
         expect_close(
             f"{what}: the grads of its {len(order)} nodes (in topological order)",
             got,
@@ -531,14 +626,16 @@ def _check_uses_local_grads(fn: Callable[..., Any], case: GraphCase) -> None:
     name, build = case
     root = build()
     order = autodiff.topological_order(root)
-    root.backward()
-    true_grads = np.array([n.grad for n in order])
-    right = np.array(_simulate(root, order, "", _scaled_local_grads))
     for node in order:
         node.grad = STALE
     what = f"backward on {name}, called with a different table of local derivatives"
     call(fn, root, _scaled_local_grads, what=what)
     got = np.array([float(n.grad) for n in order])
+    # the references only now, on a fresh copy of the graph
+    ref_root, ref_order = _twin(build, order)
+    ref_root.backward()
+    true_grads = np.array([n.grad for n in ref_order])
+    right = np.array(_simulate(ref_root, ref_order, "", _scaled_local_grads))
     expect_close(
         f"{what}: the grads",
         got,

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from bpkit.checks import _replay
 from bpkit.checks._core import (
     MISSING_1_OVER_N,
     MISSING_ACTIVATION_DERIVATIVE,
@@ -37,6 +38,25 @@ from bpkit.optim import sgd_step
 from bpkit.train import minibatches
 
 _type = object.__class__
+
+
+def _kind(obj: Any) -> str:
+    """The type name of a student's result (in the grader: of the result the kernel recorded)."""
+    if isinstance(obj, _replay.Opaque):
+        return obj.type_name
+    return _type(obj).__name__
+
+
+def _length(obj: Any) -> int | None:
+    """len() of a list, tuple, dict or array the student returned; None for anything else.
+
+    Never len() of the student's own objects: that would run their code outside ``call``.
+    """
+    if _type(obj) in (_type([]), _type(()), _type({})) or (
+        isinstance(obj, np.ndarray) and obj.ndim
+    ):
+        return len(obj)
+    return None
 
 
 def _need_function(fn: Any, name: str) -> None:
@@ -116,11 +136,10 @@ def _unpack_pair(what: str, got: Any) -> tuple[Any, Any]:
     if got is None:
         raise CheckError(f"{what} returned None. Did you forget to `return dW, db`?")
     if _type(got) not in (_type(()), _type([])) or len(got) != 2:
+        length = _length(got)
         raise CheckError(
             f"{what} should return a pair (dW, db), but it returned "
-            f"{_type(got).__name__}"
-            + (f" of length {len(got)}" if hasattr(got, "__len__") else "")
-            + "."
+            f"{_kind(got)}" + (f" of length {length}" if length is not None else "") + "."
         )
     return got[0], got[1]
 
@@ -149,12 +168,36 @@ def loop_gradient(fn: Callable[..., Any]) -> None:
     _check_loop_gradient(fn, VISIBLE_GRAD)
 
 
-def _python_loops(fn: Callable[..., Any]) -> list[str]:
-    """The loop constructs (for/while/comprehensions) in fn's source; [] if it is unavailable."""
+def _function_tree(fn: Callable[..., Any], name: str) -> ast.AST | None:
+    """The syntax tree of fn's source; None if it is unavailable.
+
+    In the grader (replay) no student function exists: ``fn`` stands for it and carries the
+    answer cell's text, in which the ``def name(...)`` that the cell defines last is fn's source.
+    """
+    if isinstance(fn, _replay.ReplayedFunction):
+        # IPython magics (%time, %%capture) and shell escapes (!ls) are not Python: blank them
+        lines = textwrap.dedent(str(fn.__bpkit_source__)).splitlines()
+        python = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
+        try:
+            cell = ast.parse(python)
+        except (SyntaxError, ValueError):
+            return None
+        defs = [
+            node
+            for node in cell.body
+            if _type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name == name
+        ]
+        return defs[-1] if defs else cell
     try:
-        source = textwrap.dedent(inspect.getsource(fn))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError, IndentationError):
+        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError, IndentationError, ValueError):
+        return None
+
+
+def _python_loops(fn: Callable[..., Any], name: str) -> list[str]:
+    """The loop constructs (for/while/comprehensions) in fn's source; [] if it is unavailable."""
+    tree = _function_tree(fn, name)
+    if tree is None:
         return []
     kinds = {
         ast.For: "a for loop",
@@ -171,7 +214,7 @@ def _check_batch_gradient(fn: Callable[..., Any], cases: Sequence[GradCase]) -> 
     guard()
     _need_function(fn, "batch_gradient")
     _check_gradient(fn, "batch_gradient", cases)
-    loops = _python_loops(fn)
+    loops = _python_loops(fn, "batch_gradient")
     expect(
         not loops,
         f"batch_gradient gives the right numbers but contains {loops[0] if loops else ''}. "
@@ -193,20 +236,32 @@ SplitCase = tuple[int, int, int]
 VISIBLE_SPLIT: list[SplitCase] = [(10, 3, 0), (12, 4, 1), (20, 20, 2), (6, 1, 3), (100, 32, 4)]
 
 
+def _listed(items: Any) -> list[Any] | None:
+    """list(items), or None if it is not iterable."""
+    try:
+        return list(items)
+    except TypeError:
+        return None
+
+
 def _as_batches(what: str, got: Any) -> list[np.ndarray]:
     if got is None:
         raise CheckError(f"{what} returned None. Return the list of index arrays.")
-    if isinstance(got, np.ndarray) and got.ndim == 1:
+    if isinstance(got, np.ndarray) and got.ndim == 1 and got.dtype.kind in "biuf":
         raise CheckError(
             f"{what} returned one flat array of {got.size} indices. Cut the shuffled order into "
             "a list of batches: [order[0:batch_size], order[batch_size:2*batch_size], ...]."
         )
-    try:
+    if _type(got) in (_type([]), _type(())) or (
+        isinstance(got, np.ndarray) and got.ndim and got.dtype.kind in "biuf"
+    ):
         batches = list(got)
-    except TypeError:
-        raise CheckError(
-            f"{what} should return a list of index arrays, got {_type(got).__name__}."
-        ) from None
+    else:
+        # A generator (or another iterable): iterating it runs the student's code, so it runs
+        # inside call(), which records the batches it gives for the grader.
+        batches = call(_listed, got, what=what)
+        if batches is None:
+            raise CheckError(f"{what} should return a list of index arrays, got {_kind(got)}.")
     out = []
     for i, batch in enumerate(batches):
         arr = np.asarray(batch)
@@ -386,12 +441,11 @@ def _check_train_epoch(fn: Callable[..., Any], cases: Sequence[EpochCase]) -> No
         right = _reference_epoch(ref_model, X, Y, bs, eta, seed)
         if got is None:
             raise CheckError(f"{what} returned None. Return the list of batch losses.")
-        try:
-            n_got = len(got)
-        except TypeError:
+        n_got = _length(got)
+        if n_got is None:
             raise CheckError(
-                f"{what} should return a list of {len(right)} losses, got {_type(got).__name__}."
-            ) from None
+                f"{what} should return a list of {len(right)} losses, got {_kind(got)}."
+            )
         expect(
             n_got == len(right),
             f"{what}: expected one loss per batch, ceil({n} / {bs}) = {len(right)} values, got "

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 import pytest
 
 from bpkit.checks import nb01 as checks
-from bpkit.checks._core import CheckError
+from bpkit.checks._core import CheckError, call, expect_close
+from bpkit_grader import judge
 
 pytestmark = pytest.mark.nb01
 
@@ -44,3 +53,107 @@ def test_reference_table_reproduces_bpkit_backward(name_build):
     root.backward()
     expected = [node.grad for node in order]
     assert checks._simulate(root, order, "") == pytest.approx(expected, rel=1e-12, abs=1e-14)
+
+
+# ----- the hidden cases reach the kernel as inputs it can unpickle without bpkit_grader ---------
+UNPICKLE_WITHOUT_GRADER = """
+import pickle, sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "bpkit_grader":
+            raise ImportError(name)
+
+sys.meta_path.insert(0, Block())
+table = pickle.loads(sys.stdin.buffer.read())
+print(" ".join(sorted(table["specs"])))
+"""
+
+
+def test_hidden_cases_unpickle_where_bpkit_grader_cannot_be_imported(tmp_path):
+    payload = judge.cases_payload("nb01")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, "-c", UNPICKLE_WITHOUT_GRADER],
+        input=payload,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
+    assert out.stdout.decode().split() == sorted(pickle.loads(payload)["specs"])
+
+
+# ----- stack-frame theft: no expected value exists when the student's function runs ------------
+LOOT = ("right", "expected", "ref", "true_grads", "want", "target")
+
+
+def steal(fits: Callable[[Any], bool]) -> Any:
+    """The first local of an outer frame named like a reference whose value ``fits``."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        found = list(frame.f_locals.items())
+        for prefix in LOOT:
+            for name, value in found:
+                if name.startswith(prefix) and fits(value):
+                    return value
+        frame = frame.f_back
+    return None
+
+
+def number(v: Any) -> bool:
+    return isinstance(v, float | np.floating)
+
+
+def _loot_or(default: Any, fits: Callable[[Any], bool]) -> Any:
+    found = steal(fits)
+    return default if found is None else found
+
+
+def _steal_grads(root, local_grads):
+    """Write a stolen array of expected grads into the graph (in the check's topological order)."""
+    from bpkit import autodiff
+
+    order = autodiff.topological_order(root)
+    loot = steal(lambda v: isinstance(v, np.ndarray) and v.shape == (len(order),))
+    for node in order:
+        node.grad = 0.0
+    if loot is not None:
+        for node, grad in zip(order, loot, strict=True):
+            node.grad = float(grad)
+
+
+def _steal_local(op, inputs, out):
+    def fits(v):
+        return type(v) in (tuple, list) and len(v) == len(inputs) and all(map(number, v))
+
+    return _loot_or((0.0,) * len(inputs), fits)
+
+
+THIEVES: dict[str, Callable[..., Any]] = {
+    "chain_derivative": lambda fs, dfs, x: _loot_or(0.0, number),
+    "central_difference": lambda f, x, h=1e-5: _loot_or(0.0, number),
+    "local_derivatives": _steal_local,
+    "topological_order": lambda root: _loot_or([], lambda v: type(v) is list),
+    "backward": _steal_grads,
+}
+
+
+def test_the_thief_would_find_grads_computed_before_the_call():
+    from bpkit import autodiff
+
+    def leaky(fn):
+        root = checks.graph_neuron()
+        order = autodiff.topological_order(root)
+        root.backward()
+        right = np.array([n.grad for n in order])
+        call(fn, root, checks.reference_local_grads, what="backward")
+        expect_close("grads", np.array([n.grad for n in order]), right)
+
+    leaky(THIEVES["backward"])
+
+
+@pytest.mark.parametrize("exercise", sorted(THIEVES))
+def test_a_thief_reading_the_checks_frames_is_rejected(exercise):
+    verdict = judge.judge_in_process("nb01", exercise, THIEVES[exercise])
+    assert verdict is not None, f"{exercise}: the outside judge accepted a frame thief"

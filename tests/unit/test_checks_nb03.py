@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import linecache
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 
 from bpkit.checks import nb03 as checks
-from bpkit.checks._core import CheckError
+from bpkit.checks._core import CheckError, call, expect_close, expect_same_params
 from bpkit.losses import mse
+from bpkit.model import mlp
 from bpkit.optim import sgd_step
+from bpkit_grader import judge
 
 pytestmark = pytest.mark.nb03
 
@@ -56,3 +63,108 @@ def test_gradient_descent_accepts_a_list_of_rows() -> None:
         return [r.tolist() for r in rows]
 
     checks.gradient_descent(gradient_descent)
+
+
+# ----- the hidden cases reach the kernel as inputs it can unpickle without bpkit_grader ---------
+UNPICKLE_WITHOUT_GRADER = """
+import pickle, sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "bpkit_grader":
+            raise ImportError(name)
+
+sys.meta_path.insert(0, Block())
+table = pickle.loads(sys.stdin.buffer.read())
+print(" ".join(sorted(table["specs"])))
+"""
+
+
+def test_hidden_cases_unpickle_where_bpkit_grader_cannot_be_imported(tmp_path: Any) -> None:
+    payload = judge.cases_payload("nb03")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, "-c", UNPICKLE_WITHOUT_GRADER],
+        input=payload,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
+    assert out.stdout.decode().split() == sorted(pickle.loads(payload)["specs"])
+
+
+# ----- stack-frame theft: no expected value exists when the student's function runs ------------
+LOOT = ("right", "expected", "ref", "true_grads", "want", "target")
+
+
+def steal(fits: Callable[[Any], bool]) -> Any:
+    """The first local of an outer frame named like a reference whose value ``fits``."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        found = list(frame.f_locals.items())
+        for prefix in LOOT:
+            for name, value in found:
+                if name.startswith(prefix) and fits(value):
+                    return value
+        frame = frame.f_back
+    return None
+
+
+def shaped(shape: tuple[int, ...]) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.shape == shape
+
+
+def number(v: Any) -> bool:
+    return isinstance(v, float | np.floating)
+
+
+def _loot_or(default: Any, fits: Callable[[Any], bool]) -> Any:
+    found = steal(fits)
+    return default if found is None else found
+
+
+def _steal_training(model: Any, n_losses: int) -> list[float]:
+    """Copy a reference model's weights into ``model``; return a stolen list of losses."""
+    ref = steal(lambda v: v is not model and hasattr(v, "named_params"))
+    if ref is not None:
+        for key, value in ref.named_params().items():
+            model.named_params()[key][...] = value
+    losses = steal(lambda v: type(v) is list and len(v) == n_losses and all(map(number, v)))
+    return [0.0] * n_losses if losses is None else losses
+
+
+def _steal_step(params: dict, grads: dict, eta: float) -> None:
+    for arr in params.values():
+        loot = steal(shaped(arr.shape))
+        if loot is not None:
+            arr[...] = loot
+
+
+THIEVES: dict[str, Callable[..., Any]] = {
+    "gd_step": _steal_step,
+    "gradient_descent": lambda grad_fn, w0, eta, steps: _loot_or(
+        np.zeros((steps + 1, len(w0))), shaped((steps + 1, len(w0)))
+    ),
+    "largest_stable_eta": lambda A: _loot_or(0.0, number),
+    "convergence_rate": lambda A, eta: _loot_or(0.0, number),
+    "train_full_batch": lambda model, X, y, eta, epochs: _steal_training(model, epochs),
+}
+
+
+def test_the_thief_would_find_a_reference_computed_before_the_call() -> None:
+    def leaky(fn: Any) -> None:
+        right = [0.5, 0.25]
+        model = mlp([1, 2, 1], seed=0)
+        ref_model = mlp([1, 2, 1], seed=1)
+        got = call(fn, model, np.ones((3, 1)), np.ones((3, 1)), 0.1, 2, what="train_full_batch")
+        expect_close("losses", got, np.asarray(right))
+        expect_same_params("train", model, ref_model, when="after training", hint="")
+
+    leaky(THIEVES["train_full_batch"])
+
+
+@pytest.mark.parametrize("exercise", sorted(THIEVES))
+def test_a_thief_reading_the_checks_frames_is_rejected(exercise: str) -> None:
+    verdict = judge.judge_in_process("nb03", exercise, THIEVES[exercise])
+    assert verdict is not None, f"{exercise}: the outside judge accepted a frame thief"

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import linecache
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,11 +15,12 @@ import pytest
 from exercises import answer_cells  # noqa: E402
 
 from bpkit.checks import nb04 as checks
-from bpkit.checks._core import CheckError
+from bpkit.checks._core import CheckError, call, expect_close
 from bpkit.functional import sigmoid, sigmoid_prime
 from bpkit.losses import mse
 from bpkit.optim import sgd_step
 from bpkit.train import minibatches
+from bpkit_grader import judge
 
 pytestmark = pytest.mark.nb04
 
@@ -75,6 +81,35 @@ def test_a_batch_gradient_without_source_is_still_checked_by_value() -> None:
             return ref(*args)
 
     checks.batch_gradient(Wrapped())
+    assert judge.judge_in_process("nb04", "batch_gradient", Wrapped()) is None
+
+
+LOOPED = """
+def batch_gradient(W, b, X, Y):
+    n = X.shape[0]
+    dW, db = np.zeros_like(W), np.zeros_like(b)
+    for x, y in zip(X, Y):
+        z = W @ x + b
+        delta = (sigmoid(z) - y) * sigmoid_prime(z)
+        dW += np.outer(delta, x)
+        db += delta
+    return dW / n, db / n
+"""
+
+
+def test_the_judge_reads_the_loop_in_the_answer_cell_despite_magics() -> None:
+    fn = _define(LOOPED, "batch_gradient")
+    for cell in (LOOPED, "%%capture\n" + LOOPED, "%time 0\n!true\n" + LOOPED):
+        verdict = judge.judge_in_process("nb04", "batch_gradient", fn, source=cell)
+        assert verdict is not None and "contains a for loop" in verdict, verdict
+
+
+def test_the_judge_reads_only_the_graded_function_of_the_cell() -> None:
+    """A loop in another function of the cell is not batch_gradient's (as in the kernel)."""
+    cell = ANSWERS["batch_gradient"] + "\n\ndef rows(X):\n    return [x for x in X]\n"
+    fn = _define(cell, "batch_gradient")
+    checks.batch_gradient(fn)
+    assert judge.judge_in_process("nb04", "batch_gradient", fn, source=cell) is None
 
 
 def test_minibatch_check_accepts_any_valid_shuffle() -> None:
@@ -83,6 +118,17 @@ def test_minibatch_check_accepts_any_valid_shuffle() -> None:
         return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
     checks.minibatch_indices(minibatch_indices)
+
+
+def test_batches_from_a_generator_are_graded_like_a_list() -> None:
+    """Iterating the student's generator runs their code: it runs inside call(), recorded."""
+
+    def minibatch_indices(n: int, batch_size: int, seed: int) -> Any:
+        order = np.random.default_rng(seed).permutation(n)
+        return (order[i : i + batch_size] for i in range(0, n, batch_size))
+
+    checks.minibatch_indices(minibatch_indices)
+    assert judge.judge_in_process("nb04", "minibatch_indices", minibatch_indices) is None
 
 
 def test_train_epoch_check_does_not_depend_on_other_random_calls() -> None:
@@ -100,3 +146,108 @@ def test_train_epoch_check_does_not_depend_on_other_random_calls() -> None:
         return losses
 
     checks.train_epoch(train_epoch)
+
+
+# ----- the hidden cases reach the kernel as inputs it can unpickle without bpkit_grader ---------
+UNPICKLE_WITHOUT_GRADER = """
+import pickle, sys
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "bpkit_grader":
+            raise ImportError(name)
+
+sys.meta_path.insert(0, Block())
+table = pickle.loads(sys.stdin.buffer.read())
+print(" ".join(sorted(table["specs"])))
+"""
+
+
+def test_hidden_cases_unpickle_where_bpkit_grader_cannot_be_imported(tmp_path: Any) -> None:
+    payload = judge.cases_payload("nb04")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [sys.executable, "-c", UNPICKLE_WITHOUT_GRADER],
+        input=payload,
+        capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+    )
+    assert out.stdout.decode().split() == sorted(pickle.loads(payload)["specs"])
+
+
+# ----- stack-frame theft: no expected value exists when the student's function runs ------------
+LOOT = ("right", "expected", "ref", "true_grads", "want", "target")
+
+
+def steal(fits: Callable[[Any], bool]) -> Any:
+    """The first local of an outer frame named like a reference whose value ``fits``."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        found = list(frame.f_locals.items())
+        for prefix in LOOT:
+            for name, value in found:
+                if name.startswith(prefix) and fits(value):
+                    return value
+        frame = frame.f_back
+    return None
+
+
+def shaped(shape: tuple[int, ...]) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.shape == shape
+
+
+def number(v: Any) -> bool:
+    return isinstance(v, float | np.floating)
+
+
+def _loot_or(default: Any, fits: Callable[[Any], bool]) -> Any:
+    found = steal(fits)
+    return default if found is None else found
+
+
+def _steal_training(model: Any, n_losses: int) -> list[float]:
+    """Copy a reference model's weights into ``model``; return a stolen list of losses."""
+    ref = steal(lambda v: v is not model and hasattr(v, "named_params"))
+    if ref is not None:
+        for key, value in ref.named_params().items():
+            model.named_params()[key][...] = value
+    losses = steal(lambda v: type(v) is list and len(v) == n_losses and all(map(number, v)))
+    return [0.0] * n_losses if losses is None else losses
+
+
+def _steal_gradient(W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray) -> tuple:
+    return _loot_or(np.zeros(W.shape), shaped(W.shape)), _loot_or(
+        np.zeros(b.shape), shaped(b.shape)
+    )
+
+
+def _an_int(v: Any) -> bool:
+    return type(v) is int or isinstance(v, np.integer)
+
+
+# minibatch_indices has no expected value to steal: any valid shuffle passes.
+THIEVES: dict[str, Callable[..., Any]] = {
+    "loop_gradient": _steal_gradient,
+    "batch_gradient": _steal_gradient,
+    "train_epoch": lambda model, X, Y, bs, eta, seed: _steal_training(model, -(-X.shape[0] // bs)),
+    "activation_bytes": lambda sizes, n, itemsize=8: _loot_or(0, _an_int),
+}
+
+
+def test_the_thief_would_find_a_reference_computed_before_the_call() -> None:
+    def leaky(fn: Any) -> None:
+        W, b = np.ones((2, 3)), np.ones(2)
+        right_W, right_b = np.full((2, 3), 0.5), np.full(2, 0.25)
+        dW, db = call(fn, W, b, np.ones((4, 3)), np.ones((4, 2)), what="loop_gradient")
+        expect_close("dW", dW, right_W)
+        expect_close("db", db, right_b)
+
+    leaky(THIEVES["loop_gradient"])
+
+
+@pytest.mark.parametrize("exercise", sorted(THIEVES))
+def test_a_thief_reading_the_checks_frames_is_rejected(exercise: str) -> None:
+    verdict = judge.judge_in_process("nb04", exercise, THIEVES[exercise])
+    assert verdict is not None, f"{exercise}: the outside judge accepted a frame thief"
