@@ -16,6 +16,7 @@ numpy, builtins or the checks inside the kernel, a hidden point needs the right 
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ class JudgeHidden(_HiddenPackages):
                 verdict = judge.judge(
                     module,
                     exercise,
-                    payloads[0]["data"][MIME],
+                    json.loads(json.dumps(payloads[0]["data"][MIME])),  # plain dicts and lists
                     _answer_source(nb, exercise),
                     self.grader_package,
                     self.checks_package,
