@@ -84,8 +84,9 @@ print("abs(-5) is now", np.absolute(np.array([-5.0]))[0])
 """,
         "cheat_rewrite": f"""
 import glob, os
-targets = [{str(grader)!r}, *glob.glob({str(REPO / "bpkit_grader")!r} + "/*.py"),
-           *glob.glob({str(REPO / "bpkit" / "checks")!r} + "/*.py")]
+# the grader-only table and the checks the grader imports (this course's copies: a regression
+# must not be able to damage the repository the tests run from)
+targets = [{str(grader)!r}, *glob.glob({str(root / "fixture_lib" / "fixture_checks")!r} + "/*.py")]
 for path in targets:
     try:
         with open(path, "w") as f:
@@ -134,12 +135,13 @@ subprocess.Popen([sys.executable, "-c", code, {MARKER!r}], start_new_session=Tru
         "harm_killer": """
 import os, signal
 os.kill(os.getppid(), signal.SIGKILL)
-for pid in os.listdir("/proc"):
-    if pid.isdigit() and int(pid) != os.getpid():
-        try:
+for pid in os.listdir("/proc"):  # every grader-like process it can see
+    try:
+        cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
+        if pid.isdigit() and int(pid) != os.getpid() and (b"bpkit" in cmdline or b"pytest" in cmdline):
             os.kill(int(pid), signal.SIGKILL)
-        except OSError:
-            pass
+    except OSError:
+        pass
 """,
         # ---- leaks into the student's own feedback
         "leak": f"""
