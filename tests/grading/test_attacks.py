@@ -138,7 +138,8 @@ os.kill(os.getppid(), signal.SIGKILL)
 for pid in os.listdir("/proc"):  # every grader-like process it can see
     try:
         cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
-        if pid.isdigit() and int(pid) != os.getpid() and (b"bpkit" in cmdline or b"pytest" in cmdline):
+        grader = b"bpkit" in cmdline or b"pytest" in cmdline
+        if pid.isdigit() and int(pid) != os.getpid() and grader:
             os.kill(int(pid), signal.SIGKILL)
     except OSError:
         pass
