@@ -6,8 +6,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Kernels started by the notebook and grading tiers inherit this environment: the grader-only
-# package `bpkit_grader` lives at the repository root and is not installed with bpkit.
+# The grader-only package `bpkit_grader` lives at the repository root and is not installed with
+# bpkit. The graders these tests start import it; so do unsandboxed kernels running the source
+# notebooks (their hidden cells judge in place when no grader provides the hidden cases).
 _paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
 os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
 if str(ROOT) not in sys.path:

@@ -1,9 +1,9 @@
 """Static scan of submitted code for attempts to fool the checks.
 
-The checks themselves refuse to run on a patched numpy/builtins/bpkit (``bpkit.checks._core.guard``)
-and the hidden tests load fresh copies of the check modules, so a tampering answer still scores
-zero. This scan is the second half: it reads the student's cells (without running them) and says
-*why* a submission deserves a human look, so the export can flag it.
+The hidden tests are judged outside the kernel, from the numbers the student's code produced
+(``bpkit.grading.judging``), so a tampering answer earns nothing for an exercise it did not solve.
+This scan is the second half: it reads the student's cells (without running them) and says *why*
+a submission deserves a human look, so the export can flag it.
 
 Flagged, with the line number:
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import functools
 import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +23,6 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
-from bpkit_grader._core import fresh
 
 CHECKS_DIR = Path(core.__file__).parent
 
@@ -197,7 +195,6 @@ def test_passed_prints_one_line_to_stdout(capsys):
 
 def test_guard_is_quiet_when_nothing_was_patched():
     guard()
-    fresh("_core")
 
 
 def _tampering_message(monkeypatch, owner, name, value) -> str:
@@ -280,33 +277,3 @@ def test_patches_made_before_import_are_still_caught(monkeypatch, owner, name, v
     problem = copy.tampering()
     monkeypatch.undo()
     assert problem is not None and "has been replaced" in problem
-
-
-# --- fresh --------------------------------------------------------------------------------------
-
-
-def test_fresh_returns_an_independent_pristine_copy(monkeypatch):
-    monkeypatch.setattr(core, "_NUMBER_TYPES", ())  # module state a notebook could change
-    copy = fresh("_core")
-    assert copy is not core and copy._NUMBER_TYPES == (int, float, bool)
-    assert copy.expect_close is not core.expect_close
-    assert sys.modules["bpkit.checks._core"] is core  # the shared module is put back
-    with pytest.raises(AssertionError, match="looks like the wrong sign"):
-        copy.expect_close("z", -np.ones(2), np.ones(2), mistakes={"the wrong sign": -np.ones(2)})
-
-
-def test_fresh_refuses_to_run_when_something_was_patched(monkeypatch):
-    monkeypatch.setattr(core, "expect_close", lambda *a, **k: None)
-    with pytest.raises(AssertionError, match="Tampering detected: bpkit.checks._core.expect_close"):
-        fresh("_core")
-    monkeypatch.undo()
-    monkeypatch.setattr(np, "allclose", lambda *a, **k: True)
-    with pytest.raises(AssertionError, match="Tampering detected: numpy.allclose"):
-        fresh("_core")
-
-
-def test_fresh_rejects_unknown_names():
-    with pytest.raises(FileNotFoundError, match="nb99"):
-        fresh("nb99")
-    with pytest.raises(ValueError, match="checks module name"):
-        fresh("../secrets")
