@@ -57,7 +57,12 @@ class CheckError(AssertionError):
 
 
 def guard() -> None:
-    """Raise CheckError if numpy, builtins or bpkit (including these checks) were monkeypatched."""
+    """Raise CheckError if numpy, builtins or bpkit (including these checks) were monkeypatched.
+
+    Nothing to guard while replaying: that runs in the grader's process, not the student's.
+    """
+    if isinstance(_replay.mode(), _replay.Replay):
+        return
     problem = tampering()
     if problem:
         raise CheckError(problem)

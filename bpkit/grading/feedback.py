@@ -1,9 +1,12 @@
-"""Feedback HTML that says *pending* for a written answer nobody has graded yet.
+"""Feedback a student can read: no hidden-test source, and *pending* for ungraded written answers.
 
-nbgrader's feedback shows every graded cell as "Score: x / y". A written answer waiting for a
-human has no score yet, and "0.0 / 3.0" reads as a verdict. :func:`mark_pending` rewrites those
-cells (and the notebook's total) in the generated HTML; :func:`pending_cells` asks the gradebook
-which cells they are.
+- :class:`HideHiddenTestSource` (in nbgrader's feedback pipeline) replaces the hidden part of each
+  test cell by one comment. The hidden tests are judged by the grader anyway; their diagnosis
+  stays in the cell's output.
+- nbgrader's feedback shows every graded cell as "Score: x / y". A written answer waiting for a
+  human has no score yet, and "0.0 / 3.0" reads as a verdict. :func:`mark_pending` rewrites those
+  cells (and the notebook's total) in the generated HTML; :func:`pending_cells` asks the gradebook
+  which cells they are.
 """
 
 from __future__ import annotations
@@ -13,6 +16,44 @@ from pathlib import Path
 from typing import Any
 
 PENDING = "pending (not graded yet)"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+HIDDEN_NOTE = "# (hidden tests ran here; the grader judged them)"
+
+
+def hide_hidden_tests(source: str) -> str:
+    """``source`` with each hidden-test region (markers included) replaced by one comment."""
+    out, inside = [], False
+    for line in source.splitlines():
+        if BEGIN_HIDDEN in line:
+            inside = True
+            out.append(HIDDEN_NOTE)
+        elif END_HIDDEN in line and inside:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _preprocessor() -> type:
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    class HideHiddenTestSource(NbGraderPreprocessor):
+        """Feedback step: test cells keep their visible part; the hidden part becomes a note."""
+
+        def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
+            if cell.cell_type == "code" and BEGIN_HIDDEN in cell.source:
+                cell.source = hide_hidden_tests(cell.source)
+            return cell, resources
+
+    return HideHiddenTestSource
+
+
+def __getattr__(name: str) -> Any:
+    """``HideHiddenTestSource``, built on first use (importing nbgrader takes seconds)."""
+    if name != "HideHiddenTestSource":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    cls = globals()[name] = _preprocessor()
+    return cls
 
 
 def pending_cells(gradebook: Any, assignment: str, student: str) -> dict[str, list[str]]:

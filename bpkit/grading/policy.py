@@ -12,6 +12,8 @@ commands, the formgrader and ``bpkit grade`` all grade the same way:
 - **hidden checks:** judged in the grader's process from the plain data the kernel recorded
   (:mod:`bpkit.grading.judging`); the kernel only ever sees the hidden inputs. Any traceback
   frame from the grader-only package is replaced by one line (:mod:`bpkit.grading.hidden`).
+- **feedback:** the hidden part of each test cell is shown as one comment
+  (:mod:`bpkit.grading.feedback`), and written answers nobody has graded read *pending*.
 - **huge output:** the grading kernel keeps the first lines each cell prints and drops the rest
   (:mod:`bpkit.grading.kernel_output`), so printing millions of lines neither stalls grading nor
   runs into the timeout; the graded notebook keeps at most ``MAX_OUTPUT_LINES`` lines per cell.
@@ -74,4 +76,15 @@ def apply_grading_policy(c: Any, timeout: int | None = None) -> Any:
     c.Autograde.autograde_preprocessors = autograde_preprocessors()
     c.LimitOutput.max_lines = MAX_OUTPUT_LINES
     c.LimitOutput.max_traceback = MAX_TRACEBACK_LINES
+    c.GenerateFeedback.preprocessors = feedback_preprocessors()
     return c
+
+
+def feedback_preprocessors() -> list[type]:
+    """nbgrader's feedback pipeline, with the hidden-test source taken out."""
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from bpkit.grading.feedback import HideHiddenTestSource
+
+    return [GetGrades, HideHiddenTestSource, CSSHTMLHeaderPreprocessor]

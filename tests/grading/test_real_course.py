@@ -11,6 +11,7 @@ import pytest
 
 from bpkit.grading.course import Course
 from bpkit.grading.export import export_rows
+from bpkit.grading.feedback import HIDDEN_NOTE, PENDING
 from bpkit.grading.runner import grade_class
 
 pytestmark = pytest.mark.slow
@@ -58,8 +59,10 @@ def real(tmp_path_factory):
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
     rows = {r.student: r for r in grade_class(course, ASSIGNMENT, workers=2, timeout=60)}
-    result = course.api().generate_feedback(ASSIGNMENT, "tamper", force=True)
-    assert result["success"], result.get("error")
+    from bpkit.cli import main as bpkit_main
+
+    args = ["feedback", ASSIGNMENT, "--root", str(root), "--student", "tamper"]
+    assert bpkit_main(args) == 0
     return course, rows, {r["student"]: r for r in export_rows(course)}, max_code
 
 
@@ -109,8 +112,10 @@ def test_crash_on_a_real_notebook_is_failed_with_reason(real):
     assert exported["crash"]["score"] == 0.0
 
 
-def test_feedback_shows_the_hidden_call_but_not_the_grader_code(real):
+def test_feedback_hides_the_hidden_tests_and_says_pending_for_written_answers(real):
     course, _, _, _ = real
     html = (course.feedback_dir / "tamper" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    assert "hidden.batch_mean" in html
-    assert "bpkit_grader/nb00.py" not in html and "bpkit_grader/_core.py" not in html
+    assert "hidden.record" not in html and "bpkit_grader" not in html
+    assert HIDDEN_NOTE.strip("# ()") in html
+    # the written answer has no manual grade yet: pending, not 0
+    assert f"Score: {PENDING}" in html and "written answer not graded yet" in html

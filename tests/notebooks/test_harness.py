@@ -16,7 +16,7 @@ from test_release_fails import caused_by_stubs
 from bpkit.grading.release import release
 
 SOLUTION_LINE = "return float(np.sum((y - y_hat) ** 2) / (2 * y.shape[0]))"
-HIDDEN_LINE = "hidden_check_with_secret_values(mse)"
+HIDDEN_LINE = 'hidden.record("nb99", "mse", mse)'
 
 
 def meta(grade_id: str, **flags) -> dict:
@@ -111,7 +111,7 @@ def test_a_clean_release_passes_every_static_check(planted: Notebook):
         (test_leaks.test_release_has_no_solution_lines, f"    {SOLUTION_LINE}", "lines of the"),
         (
             test_leaks.test_release_has_no_hidden_test_lines,
-            "hidden_check_with_secret_values(mse1)",
+            'hidden.record("nb99", "mse1", mse1)',
             "hidden-test lines",
         ),
         (test_leaks.test_release_has_no_markers_or_grader_imports, f"# {END_SOLUTION}", "contains"),
@@ -284,4 +284,5 @@ def test_tampering_in_a_notebook_is_reported_by_the_test_cells(tmp_path):
         "notebook). Remove that line; the checks cannot trust results otherwise."
     )
     assert text[3] == "" and text[4] == ""  # the patched visible check runs nothing...
-    assert "Tampering detected: bpkit.checks.nb00.batch_mean has been replaced" in text[5]
+    # the hidden test judges the numbers, whatever was patched: a.sum(axis=0) misses the 1/n
+    assert "looks like a missing 1/n" in text[5]

@@ -16,7 +16,6 @@ import json
 import linecache
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
