@@ -65,13 +65,17 @@ def url_password(url: str | None) -> str:
 
 
 def redact(text: str, url: str | None) -> str:
-    """``text`` with the password of ``url`` (raw and URL-quoted) replaced by ``***``."""
+    """``text`` with the password of ``url`` (decoded, quoted, or as the URL spells it) replaced
+    by ``***``."""
+    import re
     from urllib.parse import quote
 
     secret = url_password(url)
     if not secret:
         return text
-    for form in {secret, quote(secret, safe="")}:
+    spelled = re.search(r"://[^:/@]*:([^@]*)@", url or "")
+    forms = {secret, quote(secret, safe=""), *(spelled.groups() if spelled else ())}
+    for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, "***")
     return text
 

@@ -132,20 +132,32 @@ class ClassGrader:
         return prepared
 
     def watched(self) -> list[Path]:
-        """What no student may change: the library, the grader-only package, the sources, the
-        release, the submissions and the course config."""
+        """What no student may change: the library, the grader-only package, the checks, the
+        sources, the release, the submissions and the course config."""
+        import importlib.util
+
         import bpkit
 
         course = self.course
         paths = [
             Path(bpkit.__file__).parent,
-            course.root / "bpkit_grader",
             course.source_dir,
             course.release_dir,
             course.submitted_dir,
             course.root / "nbgrader_config.py",
         ]
-        return [p for p in paths if p.exists()]
+        judging = course._config.JudgeHidden
+        for package in (
+            judging.get("grader_package", "bpkit_grader"),
+            judging.get("checks_package"),
+        ):
+            try:
+                spec = importlib.util.find_spec(package) if package else None
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None and spec.submodule_search_locations:
+                paths += [Path(p) for p in spec.submodule_search_locations]
+        return sorted({p.resolve() for p in paths if p.exists()})
 
     # -- processes -------------------------------------------------------------------------
     def start(self, job: Job, slot: int = 0) -> None:
