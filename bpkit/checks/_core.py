@@ -61,7 +61,7 @@ def guard() -> None:
 
     Nothing to guard while replaying: that runs in the grader's process, not the student's.
     """
-    if isinstance(_replay.mode(), _replay.Replay):
+    if _type(_replay.mode()) is _replay.Replay:  # not isinstance: that may be the patched one
         return
     problem = tampering()
     if problem:
@@ -320,13 +320,25 @@ def _copy_arg(value: Any) -> Any:
     return value
 
 
-def call(fn: Callable[..., Any], *args: Any, what: str, **kw: Any) -> Any:
+def call(
+    fn: Callable[..., Any],
+    *args: Any,
+    what: str,
+    stable: bool = False,
+    may_change: tuple[int, ...] = (),
+    **kw: Any,
+) -> Any:
     """Call a student's function on copies of the arrays, turning failures into CheckErrors.
 
     NotImplementedError becomes "<what> is not implemented yet ...". Any other exception becomes
     a CheckError naming it, chained to the original so the traceback still shows the student's
     line. A warning does not fail the check: it is printed to stdout as a note (stderr would
-    zero the graded cell), and the result is checked on its values like any other.
+    zero the graded cell), and the result is checked on its values like any other; with
+    ``stable=True`` (exercises about numerical stability) a RuntimeWarning fails it.
+
+    Rules every exercise shares fail the call too, each with its own message: using numpy's
+    global random state (:data:`GLOBAL_RNG`), and changing an argument in place
+    (:data:`CHANGED_INPUT`) unless its position is in ``may_change``.
 
     While hidden checks record (in the grading kernel), each call also leaves a plain-data record
     of its outcome; while they replay (in the grader), no student code runs and the recorded
@@ -340,8 +352,9 @@ def call(fn: Callable[..., Any], *args: Any, what: str, **kw: Any) -> Any:
         raise CheckError(f"{what}: expected a function, got {_describe_type(fn)}.")
     passed_args = tuple(_copy_arg(a) for a in args)
     passed_kw = {k: _copy_arg(v) for k, v in kw.items()}
+    rules = _Rules(fn, args, passed_args, kw, passed_kw, stable, may_change)
     if not isinstance(current, _replay.Recording):
-        return _run(fn, passed_args, passed_kw, what)
+        return _run(fn, passed_args, passed_kw, what, rules)
     roots = _replay.state_roots(
         fn, [*passed_args, *passed_kw.values()], [*args, *kw.values()], caller
     )
@@ -350,7 +363,7 @@ def call(fn: Callable[..., Any], *args: Any, what: str, **kw: Any) -> Any:
     record: dict[str, Any] = {"what": what}
     current.records.append(record)
     try:
-        result = _run(fn, passed_args, passed_kw, what)
+        result = _run(fn, passed_args, passed_kw, what, rules)
     except CheckError as error:
         record["error"] = str(error)
         record["kind"] = error_kind(error)
@@ -380,7 +393,79 @@ def _replayed(
     return _replay.decode(record["result"], nodes)
 
 
-def _run(fn: Callable[..., Any], args: tuple, kw: dict[str, Any], what: str) -> Any:
+GLOBAL_RNG = (
+    "used numpy's global random state (np.random.seed, np.random.rand, np.random.permutation, "
+    "...), so its result depends on whatever ran before. Draw from the seed or Generator the "
+    "function is given instead: rng = np.random.default_rng(seed)"
+)
+CHANGED_INPUT = (
+    "changed its input {name} in place (e.g. `z[z <= 0] = 0` or `z -= z.max()`), which "
+    "silently changes the caller's array. Work on a copy (z = z.copy()) or build a new array "
+    "(z = z - z.max(axis=1, keepdims=True))"
+)
+UNSTABLE = (
+    "emitted RuntimeWarning: {message}. This exercise is about numerical stability: a stable "
+    "formula gives finite results without overflow even for |z| around 1e4"
+)
+_get_state = np.random.get_state
+_array_equal = np.array_equal
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether an argument still equals the untouched original (NaNs equal NaNs)."""
+    if isinstance(a, _ndarray):
+        if not isinstance(b, _ndarray) or a.shape != b.shape:
+            return False
+        return bool(_array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if _type(a) in (_type([]), _type(())) and _type(b) is _type(a) and len(a) == len(b):
+        return all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if _type(a) is _type({}) and _type(b) is _type({}) and a.keys() == b.keys():
+        return all(_same(a[k], b[k]) for k in a)
+    return _type(a) is not _type({}) and _type(a) not in (_type([]), _type(()))
+
+
+class _Rules:
+    """What a call must respect besides its result: inputs, global random state, stability."""
+
+    def __init__(
+        self, fn: Any, args: tuple, passed: tuple, kw: dict, passed_kw: dict, stable: bool,
+        may_change: tuple[int, ...],
+    ) -> None:  # fmt: skip
+        self.fn, self.stable = fn, stable
+        self.pairs = [
+            (i, a, p) for i, (a, p) in enumerate(zip(args, passed, strict=True))
+            if p is not a and i not in may_change
+        ]  # fmt: skip
+        self.pairs += [(k, kw[k], passed_kw[k]) for k in kw if passed_kw[k] is not kw[k]]
+        self.rng = _get_state(legacy=False)
+
+    def _name(self, key: int | str) -> str:
+        if _type(key) is _type(""):
+            return f"`{key}`"
+        try:
+            import inspect
+
+            names = list(inspect.signature(self.fn).parameters)
+            return f"`{names[key]}`"
+        except (TypeError, ValueError, IndexError):
+            return f"number {key + 1}"
+
+    def broken(self, what: str, caught: list) -> str | None:
+        """The message of the first rule the call broke, or None."""
+        if self.stable and caught:
+            return f"{what} " + UNSTABLE.format(message=caught[0].message)
+        now = _get_state(legacy=False)
+        if now["state"]["pos"] != self.rng["state"]["pos"] or not _array_equal(
+            now["state"]["key"], self.rng["state"]["key"]
+        ):
+            return f"{what} {GLOBAL_RNG}"
+        for key, original, passed in self.pairs:
+            if not _same(original, passed):
+                return f"{what} " + CHANGED_INPUT.format(name=self._name(key))
+        return None
+
+
+def _run(fn: Callable[..., Any], args: tuple, kw: dict[str, Any], what: str, rules: _Rules) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         try:
@@ -394,6 +479,9 @@ def _run(fn: Callable[..., Any], args: tuple, kw: dict[str, Any], what: str) -> 
             raise
         except Exception as exc:  # noqa: BLE001 - reported to the student, with the chain
             raise CheckError(f"{what} raised {_type(exc).__name__}: {exc}.") from exc
+    problem = rules.broken(what, caught)
+    if problem:
+        raise CheckError(problem)
     if caught:
         # The result is still graded on its values: a correct answer that warns must not score
         # zero. The warning is kept off stderr (nbgrader zeroes a cell that writes there) and
@@ -407,6 +495,9 @@ def _run(fn: Callable[..., Any], args: tuple, kw: dict[str, Any], what: str) -> 
 
 
 __all__ = [
+    "CHANGED_INPUT",
+    "GLOBAL_RNG",
+    "UNSTABLE",
     "CheckError",
     "KEEP_DROP_SWAPPED",
     "MISSING_1_OVER_N",

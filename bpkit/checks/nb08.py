@@ -500,7 +500,19 @@ def train_epoch(
             f"[{label}]"
         )
         with _SwappedNetwork(student_fn):
-            got = call(student_fn, params, velocity, X, y, batches, eta, beta, lam, what=what)
+            got = call(
+                student_fn,
+                params,
+                velocity,
+                X,
+                y,
+                batches,
+                eta,
+                beta,
+                lam,
+                what=what,
+                may_change=(0, 1),  # the step updates params and velocity in place
+            )
         if got is None:
             raise CheckError(
                 f"{what} returned None. Return (params, velocity) at the end of the epoch, even "

@@ -173,15 +173,46 @@ def test_call_reports_stubs_and_errors():
     assert "expected a function" in message(call, 3.0, what="sigmoid")
 
 
-def test_call_passes_copies_so_inputs_survive_in_place_edits():
+def test_call_passes_copies_and_fails_an_in_place_edit_by_name():
     x = np.arange(3.0)
 
     def destructive(a, *, scale):
         a *= scale[0]
         return a
 
-    out = call(destructive, x, what="f", scale=[np.array(2.0)])
+    with pytest.raises(CheckError, match="f changed its input `a` in place"):
+        call(destructive, x, what="f", scale=[np.array(2.0)])
+    assert np.array_equal(x, [0.0, 1.0, 2.0])
+    out = call(destructive, x, what="f", scale=[np.array(2.0)], may_change=(0,))
     assert np.array_equal(out, [0.0, 2.0, 4.0]) and np.array_equal(x, [0.0, 1.0, 2.0])
+
+    def scales_its_keyword(a, *, scale):
+        scale[0] *= 2
+        return a
+
+    with pytest.raises(CheckError, match="changed its input `scale` in place"):
+        call(scales_its_keyword, x, what="g", scale=[np.array(2.0)])
+
+
+def test_call_fails_answers_that_use_the_global_random_state():
+    def shuffled(n, seed):
+        np.random.seed(seed)  # noqa: NPY002 - the mistake under test
+        return np.random.permutation(n)  # noqa: NPY002
+
+    with pytest.raises(CheckError, match="used numpy's global random state"):
+        call(shuffled, 5, 0, what="order(5, 0)")
+    assert call(lambda n, seed: np.random.default_rng(seed).permutation(n), 5, 0, what="o").size
+
+
+def test_stable_calls_fail_on_an_overflow_warning_and_others_only_note_it(capsys):
+    def naive(z):
+        return 1 / (1 + np.exp(-z))
+
+    z = np.array([-1e4, 0.0, 1e4])
+    with pytest.raises(CheckError, match="overflow encountered in exp. This exercise is about"):
+        call(naive, z, what="sigmoid(z)", stable=True)
+    assert np.allclose(call(naive, z, what="sigmoid(z)"), [0.0, 0.5, 1.0])
+    assert "Note: sigmoid(z) emitted RuntimeWarning" in capsys.readouterr().out
 
 
 def test_passed_prints_one_line_to_stdout(capsys):

@@ -138,7 +138,7 @@ def test_train_epoch_check_does_not_depend_on_other_random_calls() -> None:
         np.random.default_rng().normal(size=7)  # unrelated draws before and during training
         losses = []
         for idx in minibatches(X.shape[0], batch_size, seed):
-            np.random.random(3)  # noqa: NPY002 - a student may well use the legacy API
+            np.random.default_rng().random(3)
             L, dL_dyhat = mse(model(X[idx]), Y[idx])
             model.backward(dL_dyhat)
             sgd_step(model.named_params(), model.named_grads(), eta)
@@ -146,6 +146,13 @@ def test_train_epoch_check_does_not_depend_on_other_random_calls() -> None:
         return losses
 
     checks.train_epoch(train_epoch)
+
+    def global_draws(*args: Any) -> list[float]:
+        np.random.random(3)  # noqa: NPY002 - the legacy global state, which the rules forbid
+        return train_epoch(*args)
+
+    with pytest.raises(CheckError, match="used numpy's global random state"):
+        checks.train_epoch(global_draws)
 
 
 # ----- the hidden cases reach the kernel as inputs it can unpickle without bpkit_grader ---------

@@ -82,7 +82,7 @@ def minibatch_stream(n, batch_size, epochs, seed=None):
         for start in range(0, n, batch_size):
             yield epoch, order[start:start + batch_size]
 """,
-            "gave different batches",
+            "used numpy's global random state",
         ),
         (
             "batches without their epoch",

@@ -50,7 +50,7 @@ def xavier_uniform(shape, seed=None):
     r = np.sqrt(6.0 / (shape[0] + shape[1]))
     return np.random.uniform(-r, r, size=shape)
 """,
-            "different numbers on two calls",
+            "used numpy's global random state",
         ),
         (
             "missing square root",

@@ -150,7 +150,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
     mask = np.random.random(a.shape) >= p_drop
     return a * mask / (1 - p_drop), mask
 """,
-            "Draw the random numbers from the rng argument",
+            "used numpy's global random state",
         ),
     ],
     "dropout_backward": [
