@@ -147,12 +147,7 @@ def record_in_process(notebook: str, exercise: str, *args: Any) -> dict[str, Any
     (fn,) = args
     checks = _module(CHECKS_PACKAGE, notebook)
     kwargs = copy.deepcopy(spec.kwargs)
-    return {
-        "notebook": notebook,
-        "exercise": exercise,
-        "visible": hidden._run_recorded(lambda: getattr(checks, exercise)(fn)),
-        "hidden": hidden._run_recorded(lambda: getattr(checks, spec.check)(fn, **kwargs)),
-    }
+    return hidden.payload(notebook, exercise, checks, spec.check, kwargs, fn)
 
 
 def judge_in_process(notebook: str, exercise: str, *args: Any, source: str = "") -> str | None:

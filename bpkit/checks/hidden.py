@@ -70,6 +70,19 @@ def _emit(payload: dict[str, Any]) -> None:
     )
 
 
+def payload(
+    notebook: str, exercise: str, checks: Any, check_name: str, kwargs: dict, fn: Callable
+) -> dict[str, Any]:
+    """The plain data a hidden test hands the grader: ``fn`` recorded on the visible cases (the
+    module ``checks``' function named after the exercise) and on the hidden ones."""
+    return {
+        "notebook": notebook,
+        "exercise": exercise,
+        "visible": _run_recorded(lambda: getattr(checks, exercise)(fn)),
+        "hidden": _run_recorded(lambda: getattr(checks, check_name)(fn, **kwargs)),
+    }
+
+
 def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
     """Run ``exercise``'s visible and hidden cases on ``fn`` and hand the results to the grader."""
     found = _cases(notebook, exercise)
@@ -78,13 +91,7 @@ def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
         return
     module, (check_name, kwargs, _) = found
     checks = importlib.import_module(module)
-    payload = {
-        "notebook": notebook,
-        "exercise": exercise,
-        "visible": _run_recorded(lambda: getattr(checks, exercise)(fn)),
-        "hidden": _run_recorded(lambda: getattr(checks, check_name)(fn, **kwargs)),
-    }
-    _emit(payload)
+    _emit(payload(notebook, exercise, checks, check_name, kwargs, fn))
 
 
 def record_values(notebook: str, exercise: str, *values: Any) -> None:
