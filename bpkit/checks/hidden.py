@@ -94,12 +94,17 @@ def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
     _emit(payload(notebook, exercise, checks, check_name, kwargs, fn))
 
 
+def values_payload(notebook: str, exercise: str, values: tuple[Any, ...]) -> dict[str, Any]:
+    """The plain data of a test cell that hands over values (e.g. trained weights)."""
+    return {"notebook": notebook, "exercise": exercise, "values": _replay.encode(list(values))}
+
+
 def record_values(notebook: str, exercise: str, *values: Any) -> None:
     """Hand plain values (e.g. trained weights) to the grader, which checks them itself."""
     if _cases(notebook, exercise) is None:
         _judge_here(notebook, exercise, values)
         return
-    _emit({"notebook": notebook, "exercise": exercise, "values": _replay.encode(list(values))})
+    _emit(values_payload(notebook, exercise, values))
 
 
 def _judge_here(notebook: str, exercise: str, args: tuple[Any, ...]) -> None:
