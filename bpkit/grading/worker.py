@@ -253,8 +253,9 @@ def quiet_warnings() -> None:
 def run(args: argparse.Namespace) -> None:
     """Grade one student and write the verdict to ``args.result``."""
     quiet_warnings()
-    if not getattr(args, "sandbox", False):  # sandboxed kernels get their own limits
-        limit_memory(args.memory_mb)
+    # The kernel inherits this cap (the sandbox sets its own as well); the worker keeps it too,
+    # since it holds whatever the kernel sends back.
+    limit_memory(args.memory_mb)
     for var in THREAD_VARS:
         os.environ[var] = "1"
     try:
