@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 Fingerprint = tuple[int, int, int, int, int]
@@ -27,8 +28,15 @@ def _stat(path: Path) -> Fingerprint | None:
 
 
 def _digest(path: Path) -> str:
+    """Content hash of a plain file; a link is hashed by its target's name, never followed, and a
+    FIFO or device is not read (it could block, or never end)."""
     h = hashlib.blake2b(digest_size=16)
     try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            return "link to " + os.readlink(path)
+        if not stat.S_ISREG(mode):
+            return f"special file {stat.S_IFMT(mode):o}"
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
@@ -72,7 +80,7 @@ class Watch:
                 out.append(f"removed {path}")
             elif old is None:
                 out.append(f"added {path}")
-            elif path.is_dir():
+            elif stat.S_ISDIR(new[1]):
                 if old[1] != new[1]:
                     out.append(f"changed permissions of {path}")
             else:
@@ -81,7 +89,7 @@ class Watch:
                     out.append(f"changed {path}")
                 self.hashes[path] = digest
         for path, fp in now.items():
-            if fp is not None and path not in self.hashes and path.is_file():
+            if fp is not None and path not in self.hashes and not stat.S_ISDIR(fp[1]):
                 self.hashes[path] = _digest(path)
         self.files = now
         return out

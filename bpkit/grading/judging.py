@@ -100,6 +100,20 @@ def _answer_source(nb: NotebookNode, exercise: str) -> str:
     return ""
 
 
+def drop_results(nb: NotebookNode) -> None:
+    """Remove ``execute_result`` outputs from every test cell.
+
+    nbgrader reads the first ``execute_result`` of a test cell as its grade (partial credit for a
+    number, full points for anything else) and stops looking, so an answer that makes every cell
+    display a value (an IPython event hook) would score points past its own errors. The course
+    gives no partial credit; a test cell earns its points by running without error.
+    """
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            cell.outputs = [o for o in cell.outputs if o.get("output_type") != "execute_result"]
+
+
 class JudgeHidden(_HiddenPackages):
     """Judge every hidden test from its recorded data; a failure becomes the cell's error."""
 
@@ -107,6 +121,7 @@ class JudgeHidden(_HiddenPackages):
         self, nb: NotebookNode, resources: ResourcesDict
     ) -> tuple[NotebookNode, ResourcesDict]:
         (_folder(resources) / CASES_FILE).unlink(missing_ok=True)
+        drop_results(nb)
         judge = _grader()
         for index, module, exercise in hidden_calls(nb):
             cell = nb.cells[index]

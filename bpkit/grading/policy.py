@@ -12,7 +12,10 @@ commands, the formgrader and ``bpkit grade`` all grade the same way:
 - **hidden checks:** judged in the grader's process from the plain data the kernel recorded
   (:mod:`bpkit.grading.judging`); the kernel only ever sees the hidden inputs. Any traceback
   frame from the grader-only package is replaced by one line (:mod:`bpkit.grading.hidden`).
-- **feedback:** the hidden part of each test cell is shown as one comment
+- **partial credit:** none; ``execute_result`` outputs of test cells are dropped before scoring,
+  so a display hook cannot make nbgrader read a value as the grade (:mod:`~.judging`).
+- **feedback:** HTML in outputs is sanitized (no scripts); the hidden part of each test cell is
+  shown as one comment
   (:mod:`bpkit.grading.feedback`), and written answers nobody has graded read *pending*.
 - **huge output:** the grading kernel keeps the first lines each cell prints and drops the rest
   (:mod:`bpkit.grading.kernel_output`), so printing millions of lines neither stalls grading nor
@@ -77,6 +80,8 @@ def apply_grading_policy(c: Any, timeout: int | None = None) -> Any:
     c.LimitOutput.max_lines = MAX_OUTPUT_LINES
     c.LimitOutput.max_traceback = MAX_TRACEBACK_LINES
     c.GenerateFeedback.preprocessors = feedback_preprocessors()
+    # Feedback pages show what students' cells displayed: no scripts or event handlers in them.
+    c.HTMLExporter.sanitize_html = True
     return c
 
 

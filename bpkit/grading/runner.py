@@ -13,7 +13,9 @@ import gc
 import json
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +133,11 @@ class ClassGrader:
                 gb.update_or_create_student(prep.student)
         return prepared
 
+    @staticmethod
+    def scratch_root(slot: int) -> str:
+        """Where a worker's sandboxes keep their scratch folders (short: ipc socket paths)."""
+        return os.path.join(tempfile.gettempdir(), f"bpkit-sb-{os.getpid()}-{slot}")
+
     def watched(self) -> list[Path]:
         """What no student may change: the library, the grader-only package, the checks, the
         sources, the release, the submissions and the course config."""
@@ -169,8 +176,9 @@ class ClassGrader:
             root=str(self.course.root), db_url=str(self.course.db_url),
             assignment=self.assignment, student=job.student, timeout=self.timeout,
             memory_mb=self.memory_mb, retries=4, result=str(job.result_path),
-            sandbox=self.sandbox, slot=slot,
+            sandbox=self.sandbox, slot=slot, scratch_root=self.scratch_root(slot),
         )  # fmt: skip
+        shutil.rmtree(args.scratch_root, ignore_errors=True)
         context = multiprocessing.get_context("fork")
         job.proc = context.Process(target=worker.child_main, args=(args, str(job.log_path)))
         job.proc.start()
@@ -280,6 +288,7 @@ class ClassGrader:
                         job.proc.join()
                     overdue = overdue and alive
                     running.remove(job)
+                    shutil.rmtree(self.scratch_root(job.extra["slot"]), ignore_errors=True)
                     row = self.finish(job, killed_for_time=overdue)
                     self.check_integrity(watch, row, running)
                     save(self.course.db_url, self.course.course_id, [row])

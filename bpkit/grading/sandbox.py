@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.util import find_spec
 from pathlib import Path
@@ -35,6 +38,22 @@ _ETC = (
 )  # fmt: skip
 _PACKAGES = ("numpy", "matplotlib", "ipykernel", "IPython", "jupyter_client", "zmq", "traitlets")
 _CHECKED: set[str] = set()
+
+
+#: Logged (and so in the grader's account of the student) when a notebook fills its folder.
+DISK_FULL = "sandbox: the notebook wrote more than {limit} MB in its folder and was stopped"
+
+
+def folder_bytes(folder: str) -> int:
+    """Bytes of the plain files under ``folder`` (links not followed)."""
+    total = 0
+    for top, _, files in os.walk(folder, followlinks=False):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(top, name)).st_size
+            except OSError:
+                pass
+    return total
 
 
 class SandboxUnavailable(RuntimeError):  # noqa: N818 (the name callers catch)
@@ -243,6 +262,9 @@ class SandboxKernelManager(AsyncKernelManager):
     scratch_root = Unicode(config=True, help="Folder for the per-kernel scratch folders.")
     memory_mb = Int(4096, config=True, help="Address-space limit of each sandboxed process (MB).")
     max_processes = Int(64, config=True, help="Process (and thread) limit for the sandbox user.")
+    max_disk_mb = Int(
+        256, config=True, help="Most the notebook may write in its folder (MB); then it is stopped."
+    )
     max_file_mb = Int(64, config=True, help="Largest file a sandboxed process may write (MB).")
     cpu_seconds = Int(3600, config=True, help="CPU-time limit of each sandboxed process (s).")
     tmp_mb = Int(64, config=True, help="Size of the sandbox's /tmp and home tmpfs (MB).")
@@ -321,6 +343,25 @@ class SandboxKernelManager(AsyncKernelManager):
         )  # fmt: skip
         kw["env"] = env  # bwrap itself gets no more than the kernel, or pid 1 would show it
         await super()._async_launch_kernel(prefix + kernel_cmd, **kw)
+        pid = getattr(getattr(self.provisioner, "process", None), "pid", None)
+        if pid is not None:
+            args = (self.scratch, pid, self.max_disk_mb)
+            threading.Thread(target=self._watch_disk, args=args, daemon=True).start()
+
+    def _watch_disk(self, scratch: str, pid: int, limit_mb: int) -> None:
+        """Stop the sandbox when its folder (on the host's disk) grows past ``limit_mb``.
+
+        RLIMIT_FSIZE caps each file, not how many a notebook writes; this caps the total.
+        """
+        while self.scratch == scratch and os.path.isdir(scratch):
+            if folder_bytes(scratch) > limit_mb * _MB:
+                self.log.error(DISK_FULL.format(limit=limit_mb))
+                try:
+                    os.kill(pid, signal.SIGKILL)  # bwrap: its namespace goes with it
+                except ProcessLookupError:
+                    pass
+                return
+            time.sleep(0.25)
 
     async def _async_interrupt_kernel(self) -> None:
         # SIGINT to the process group would reach only bwrap, killing the sandbox: ask instead.

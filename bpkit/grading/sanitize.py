@@ -18,8 +18,10 @@ cleaned copy to ``sanitized/<student>/<assignment>/`` and grades that. Cleaning 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 import uuid
 import warnings
 from dataclasses import dataclass, field
@@ -191,6 +193,30 @@ def student_code(nb: nbformat.NotebookNode, spec: NotebookSpec) -> list[tuple[st
     return cells
 
 
+def _regular(path: Path) -> bool:
+    """A plain file, not a symbolic link, FIFO or device (never followed: the grader is root)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def regular_files(folder: Path, notes: list[str]) -> list[Path]:
+    """The plain files under ``folder``, without following links; the rest is noted, not copied."""
+    found = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        for name in sorted(dirs):
+            if Path(top, name).is_symlink():
+                notes.append(f"skipped {Path(top, name).relative_to(folder)}: a link to a folder")
+        for name in sorted(files):
+            path = Path(top, name)
+            if _regular(path):
+                found.append(path)
+            else:
+                notes.append(f"skipped {path.relative_to(folder)}: a link or a special file")
+    return found
+
+
 def sanitize(submitted: Path, output: Path, student: str, specs: list[NotebookSpec]) -> Sanitized:
     """Clean ``submitted`` (one student's assignment folder) into ``output``."""
     result = Sanitized(student)
@@ -200,16 +226,19 @@ def sanitize(submitted: Path, output: Path, student: str, specs: list[NotebookSp
     if not submitted.is_dir():
         result.status, result.problems = MISSING, ["no submission"]
         return result
-    for item in submitted.rglob("*"):  # data files, timestamp.txt, sub-folders ...
+    for item in regular_files(submitted, result.notes):  # data files, timestamp.txt, sub-folders
         relative = item.relative_to(submitted)
         top_notebook = len(relative.parts) == 1 and item.suffix == ".ipynb"
-        if item.is_file() and not top_notebook and ".ipynb_checkpoints" not in relative.parts:
+        if not top_notebook and ".ipynb_checkpoints" not in relative.parts:
             (output / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(item, output / relative)
+            shutil.copyfile(item, output / relative, follow_symlinks=False)
     found, notes = match_files(submitted, [s.name for s in specs])
     result.notes.extend(notes)
     for spec in specs:
         path = found.get(spec.name)
+        if path is not None and not _regular(path):
+            result.problems.append(f"{path.name} is a link or a special file, not a notebook")
+            continue
         if path is None:
             others = sorted(p.name for p in submitted.iterdir() if p.name != "timestamp.txt")
             listing = ", ".join(others[:5]) if others else "nothing"

@@ -13,6 +13,9 @@ Flagged, with the line number:
 - rebinding a builtin the tests rely on at notebook level (``abs = lambda x: 0``, ``def all(x):``)
   or a name the locked setup cell imported (``np = FakeNumpy()``);
 - editing ``sys.modules``, ``globals()``, ``vars(...)`` or a module's ``__dict__``;
+- hooks that watch the checks run or make every cell show a value (``sys.setprofile``,
+  ``sys.settrace``, ``get_ipython().events.register``, ``displayhook``), importing the checks'
+  own modules or ``pickle``, or naming the hidden cases file;
 - code that hides what it does or reaches into the interpreter: ``exec``/``eval``/``compile``,
   ``__import__``/``importlib``, ``ctypes``, ``gc.get_referents``, ``sys._getframe``, frame or
   function internals (``f_globals``, ``__code__``), ``unittest.mock`` patching;
@@ -49,7 +52,14 @@ DANGEROUS_MODULES = {
     "unittest.mock": "imports unittest.mock (patching)",
     "mock": "imports mock (patching)",
     "inspect": "imports inspect (can reach the checks' frames)",
+    "pickle": "imports pickle (the hidden cases are a pickle in the working folder)",
+    "bpkit.checks": "imports the checks' own modules (their references and hidden recording)",
 }
+#: Calls that hook into the interpreter or IPython: they can watch the checks run, or make every
+#: cell show a value.
+HOOK_CALLS = frozenset(
+    "settrace setprofile set_custom_exc register displayhook set_trace_callback".split()
+)
 INTERNAL_ATTRS = frozenset(
     "f_globals f_locals f_builtins f_back __code__ __globals__ __defaults__ __kwdefaults__ "
     "__closure__ __dict__ __builtins__ _getframe".split()
@@ -250,7 +260,13 @@ class _Scanner(ast.NodeVisitor):
                     self.flag(node, f"calls {inner}().{short}()")
         elif func.endswith("patch") or func.endswith("patch.object"):
             self.flag(node, f"calls {func}() (monkeypatching)")
+        elif short in HOOK_CALLS:
+            self.flag(node, f"calls {func or short}() (hooks into the interpreter or IPython)")
         self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and "bpkit_hidden_cases" in node.value:
+            self.flag(node, "names the hidden cases file")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in ("_getframe", "f_globals", "f_builtins", "__globals__", "__code__"):

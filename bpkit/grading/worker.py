@@ -91,11 +91,17 @@ def sandbox_kernels(config: Any, args: argparse.Namespace) -> None:
         SandboxedExecute if step is Execute else step for step in steps
     ]
     config.SandboxKernelManager.memory_mb = int(args.memory_mb) or 4096
+    if getattr(args, "scratch_root", None):  # the parent removes it, even if this process is killed
+        os.makedirs(args.scratch_root, mode=0o755, exist_ok=True)
+        config.SandboxKernelManager.scratch_root = args.scratch_root
     config.SandboxKernelManager.sandbox_uid = UID_BASE + int(getattr(args, "slot", 0))
 
 
 def explain_failure(text: str, memory_mb: int) -> str:
     """A plain-words reason from nbgrader's log and traceback."""
+    full = re.search(r"sandbox: the notebook wrote more than \d+ MB[^\n]*", text)
+    if full:
+        return full.group(0).removeprefix("sandbox: ")
     if "Kernel died" in text or "DeadKernelError" in text:
         return (
             "the kernel died while running the notebook (os._exit, a crash such as a segfault, "

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import fabricate_class as fab
@@ -94,6 +96,18 @@ for path in targets:
         print("rewrote", path)
     except OSError as error:
         print("could not rewrite", path, error)
+""",
+        "cheat_hook": """
+_ip = get_ipython()
+_ip.events.register("pre_run_cell", lambda *a, **k: _ip.displayhook("full marks, please"))
+""",
+        "cheat_links": """
+import os
+for name in sorted(os.listdir(".")):
+    try:
+        print(name, open(name).read()[:3000])
+    except OSError as error:
+        print(name, error)
 """,
         # ---- harm to others
         "harm_gradebook": f"""
@@ -177,6 +191,21 @@ for _ in range(30):
         print("fork refused:", error)
         break
 """,
+        "diskfill": """
+for k in range(40):
+    try:
+        with open(f"fill{k}.bin", "wb") as f:
+            for _ in range(30):
+                f.write(b"\\0" * 1_000_000)
+    except OSError as error:
+        print("stopped at", k, error)
+        break
+""",
+        "script": """
+from IPython.display import HTML, Javascript, display
+display(HTML("<script>document.title = 'owned-7c2'</script><img src=x onerror=alert('owned-7c2')>"))
+display(Javascript("alert('owned-7c2')"))
+""",
         "bigfile": """
 for path in ("big.bin", "/tmp/big.bin"):
     try:
@@ -251,6 +280,11 @@ def attacked(course_template, tmp_path_factory):
             fab.submit(course, student, fab.filled(course, fab.CORRECT))
     for student, code in attacks(root, home).items():
         fab.submit(root, student, fab.filled(root, _answers(code)))
+    links = root / "submitted" / "cheat_links" / fab.ASSIGNMENT
+    (links / "leak_pgpass").symlink_to(home / ".pgpass")
+    (links / "leak_solution").symlink_to(root / "solutions" / "ex01" / "ex01.ipynb")
+    (links / "leak_other").symlink_to(root / "submitted" / "aaa_honest" / "ex01" / "ex01.ipynb")
+    (links / "endless").symlink_to("/dev/zero")  # must not hang the grader's integrity watch
 
     saved = dict(os.environ)
     os.environ.update(
@@ -301,6 +335,11 @@ def test_no_attacker_earns_a_point(attacked):
     assert scored == {}
 
 
+@pytest.mark.parametrize("student", ["cheat_modules", "cheat_liar", "cheat_ctypes", "cheat_hook"])
+def test_cheating_answers_are_flagged_for_a_human(attacked, student):
+    assert attacked["rows"][student]["suspicious"] == "yes"
+
+
 def test_no_file_outside_the_scratch_folder_changed(attacked):
     before, after = attacked["before"], attacked["after"]
     assert set(before) == set(after)
@@ -340,6 +379,28 @@ def test_feedback_leaks_no_secret_no_hidden_case_and_no_solution(attacked):
         if student not in HONEST:
             for line in solution_lines:
                 assert line not in html, (student, line)
+
+
+def test_no_script_reaches_a_feedback_page(attacked):
+    for page in attacked["course"].feedback_dir.rglob("*.html"):
+        html = page.read_text()
+        scripts = re.findall(r"<script[^>]*>.*?</script>", html, flags=re.S | re.I)
+        assert not [s for s in scripts if "owned-7c2" in s], page
+        assert "<img src=x onerror" not in html and '<img src="x" onerror' not in html, page
+
+
+def test_links_in_a_submission_are_not_followed(attacked):
+    row = attacked["rows"]["cheat_links"]
+    assert "skipped leak_pgpass: a link or a special file" in row["reason"]
+    assert "skipped endless: a link or a special file" in row["reason"]
+
+
+def test_filling_the_disk_stops_that_student_only(attacked):
+    row = attacked["rows"]["diskfill"]
+    assert row["status"] == "failed" and row["score"] == 0.0
+    assert "wrote more than 256 MB in its folder and was stopped" in row["reason"]
+    leftovers = list(Path(tempfile.gettempdir()).glob("bpkit-sb-*/bpkit-sandbox-*"))
+    assert leftovers == []
 
 
 def test_the_sandbox_stopped_the_harm_and_said_why(attacked):

@@ -47,6 +47,14 @@ def scan(source: str) -> list[str]:
         ("from unittest import mock", "imports unittest.mock"),
         ("import bpkit_grader.nb02", "imports the grader-only package"),
         ("def f():\n    return f.__globals__", "reads the interpreter internal '__globals__'"),
+        ("import sys\nsys.setprofile(print)", "calls sys.setprofile() (hooks into the interpreter"),
+        (
+            "get_ipython().events.register('pre_run_cell', print)",
+            "calls register() (hooks into the interpreter or IPython)",
+        ),
+        ("import pickle", "imports pickle (the hidden cases are a pickle"),
+        ("open('.bpkit_hidden_cases.pkl', 'rb')", "names the hidden cases file"),
+        ("from bpkit.checks import hidden", "imports the checks' own modules"),
         # answers handed to bpkit's own implementation of the same name
         (
             "from bpkit import autodiff\ndef topological_order(root):\n"
