@@ -2,8 +2,13 @@
 
 Every random thing in bpkit takes ``seed: int | np.random.Generator | None`` and turns it into a
 Generator with :func:`rng`. Every public entry point that receives user data passes it through
-:func:`as_array`, so a NaN, an infinity or a wrong number of dimensions is reported by name, at
-the boundary, instead of surfacing later as a NaN loss.
+:func:`as_array` (or :func:`check_finite`), so a NaN, an infinity, a string or a wrong number of
+dimensions is reported by name, at the boundary, instead of surfacing later as a NaN loss. The
+losses word these errors as ``fit`` does, prefixed with their own name.
+
+One deliberate exception: the training-loop form of a loss (``bpkit.losses.get_loss``, used by
+``fit``) lets non-finite *predictions* through, because that is how a loop sees that its run
+diverged. Targets are checked there too.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ a typical night before marks are due:
   bpkit export --output grades.csv         # one row per student and assignment, with a status
 
 students and self-learners:
-  bpkit validate course/01_chain_rule/01_chain_rule.ipynb
+  bpkit validate course/01_chain_rule/01_chain_rule.ipynb   # failing tests, unwritten answers
 """
 
 
@@ -274,8 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "validate", "check your notebook before you submit it",
-        "Run the visible tests of NOTEBOOK and say which failed and why. Exit code 0: all "
-        "pass; 1: some fail; 2: the file could not be checked (missing, not a notebook).",
+        "Run the visible tests of NOTEBOOK and say which failed and why, and list the written "
+        "answers (graded by hand) that still read 'YOUR ANSWER HERE' or are empty: they score "
+        "0 as they are. Exit code 0: all pass and every written answer is written, ready to "
+        "submit; 1: some fail, or a written answer is unfinished; 2: the file could not be "
+        "checked (missing, not a notebook).",
     )  # fmt: skip
     p.add_argument("notebook", metavar="NOTEBOOK")
     p.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 30)")

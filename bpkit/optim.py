@@ -10,6 +10,13 @@ Conventions
 - Momentum (the "velocity" form): ``v <- beta * v - eta * dW`` then ``W <- W + v``. ``v`` starts
   at zero, so the first momentum step equals a plain step. With a constant gradient ``g`` the
   step approaches ``-eta * g / (1 - beta)``.
+
+  ``v`` holds past gradients *already multiplied by the eta of their step*. The other common
+  form (PyTorch's ``SGD(momentum=...)``) keeps ``u <- beta * u + dW`` and steps
+  ``W <- W - eta * u``. While eta is constant the two give the same weights (``v = -eta * u``).
+  Once eta changes mid-run (a schedule, or setting ``SGD.eta``) they differ: here the old eta
+  stays inside ``v``, so after eta is halved the steps shrink gradually, over roughly
+  ``1 / (1 - beta)`` steps, while PyTorch's form halves the very next step, momentum included.
 - Penalties apply to weights only (keys ``"W"`` or ending in ``".W"``), never to biases:
   L2 adds ``lam / 2 * sum(W**2)`` to L (gradient ``lam * W``), L1 adds ``lam * sum(|W|)``
   (gradient ``lam * sign(W)``, taking ``sign(0) = 0``).
@@ -95,6 +102,10 @@ def momentum_step(
     scratch: dict[str, np.ndarray] | None = None,
 ) -> None:
     """One momentum step, in place: ``v <- beta * v - eta * g`` then ``p <- p + v``.
+
+    ``velocity`` carries the eta of earlier steps: if ``eta`` differs from the last call, only
+    the new ``- eta * g`` term uses it (see the module docstring for how this differs from the
+    ``u <- beta * u + g; p <- p - eta * u`` form).
 
     Args:
         params: name -> parameter array; updated in place.
@@ -242,7 +253,9 @@ class SGD:
     3. plain step ``W <- W - eta * g``, or momentum ``v <- momentum * v - eta * g; W <- W + v``.
 
     Attributes:
-        eta: learning rate; may be changed between steps (schedules do this).
+        eta: learning rate; may be changed between steps (schedules do this). With momentum a
+            change reaches the steps gradually, because the velocity keeps the old eta (see
+            the module docstring).
         penalty: value of the L1 + L2 penalty at the weights *before* the last step.
         grad_norm: global gradient norm before clipping at the last step (None if not clipping).
         velocity: name -> velocity array (momentum only).

@@ -8,6 +8,7 @@ import sys
 import fabricate_class as fab
 import nbformat
 import pytest
+from nbgrader.utils import compute_checksum
 
 import bpkit
 from bpkit.cli import build_parser
@@ -85,6 +86,118 @@ def test_edited_locked_cell_is_pointed_out(course_root, capsys):
     assert "you changed the locked cell 'test_mean'" in capsys.readouterr().out
 
 
+# ----- written answers (graded by hand) ---------------------------------------------------------
+STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub, as in the course's config
+
+
+def written(grade_id, points, released, now=None, heading=None, code=False):
+    """A written-answer cell as the release has it (with its checksum), then edited to ``now``."""
+    make = nbformat.v4.new_code_cell if code else nbformat.v4.new_markdown_cell
+    meta = fab._meta(grade_id, grade=True, solution=True, points=points)
+    cell = make(released, metadata=meta)
+    cell.metadata.nbgrader["checksum"] = compute_checksum(cell)
+    if now is not None:
+        cell.source = now
+    if heading is None:
+        return [cell]
+    return [nbformat.v4.new_markdown_cell(f"Some text.\n\n### {heading}"), cell]
+
+
+def answers_only(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [c for group in cells for c in group]
+    return nb
+
+
+def test_unfinished_written_answers_are_listed_and_exit_one(tmp_path, capsys):
+    nb = answers_only(
+        written("why_mean", 2, STUB, heading="Written answer (2 points)"),
+        written("blank", 1, STUB, now="  \n"),
+        written("starter", 3, "Your answer: ...", heading="Why momentum?"),
+        written("done", 2, STUB, now="Because the loss is a mean over the batch."),
+        written("kept_stub", 2, STUB, now=f"{STUB}\n\nEach example counts 1/n."),
+        written("free_code", 1, "# YOUR CODE HERE\nraise NotImplementedError()", code=True),
+    )
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    assert validate(path) == 1
+    assert capsys.readouterr().out == (
+        "4 written answers are unfinished in x.ipynb (7 points, graded by hand):\n"
+        "\n"
+        '  ? why_mean (2 points), under "Written answer (2 points)": '
+        'still reads "YOUR ANSWER HERE"\n'
+        "\n"
+        '  ? blank (1 point), under "Written answer (2 points)": is empty\n'
+        "\n"
+        '  ? starter (3 points), under "Why momentum?": is unchanged since the release\n'
+        "\n"
+        '  ? free_code (1 point), under "Why momentum?": still reads "# YOUR CODE HERE"\n'
+        "\n"
+        "Write them before you submit: a placeholder or an empty answer scores 0.\n"
+    )
+
+
+def test_written_answers_all_written_exit_zero(tmp_path, capsys):
+    nb = answers_only(
+        written("why_mean", 2, STUB, now="Because the loss is a mean."),
+        written("starter", 3, "Your answer: ...", now="Your answer: momentum averages."),
+    )
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    assert validate(path) == 0
+    assert capsys.readouterr().out == "All 2 written answers in x.ipynb are written.\n"
+
+
+def test_a_course_with_its_own_placeholder_is_understood(tmp_path, capsys):
+    (tmp_path / "nbgrader_config.py").write_text(
+        'c = get_config()  # noqa: F821\nc.ClearSolutions.text_stub = "Write here."\n'
+    )
+    nb = answers_only(written("why", 2, "Write here.", now="Write here.\n"))
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    assert validate(path) == 1
+    assert '? why (2 points): still reads "Write here."' in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_passing_tests_with_an_unfinished_written_answer_exit_one(course_root, capsys):
+    nb = fab.filled(course_root, fab.CORRECT)
+    nb.cells += written("reflection", 3, STUB, heading="Written answer (3 points)")
+    path = write(course_root, "unfinished.ipynb", nb)
+    assert validate(path) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("All 2 graded tests pass in unfinished.ipynb.\n\n")
+    assert "1 written answer is unfinished in unfinished.ipynb (3 points, graded by hand):" in out
+    assert '? reflection (3 points), under "Written answer (3 points)": still reads' in out
+    nb.cells[-1].source = "The chain rule, applied backwards."
+    path = write(course_root, "finished.ipynb", nb)
+    assert validate(path) == 0
+    assert capsys.readouterr().out == "All 2 graded tests pass in finished.ipynb.\n"
+
+
+# ----- a graded cell that trains with a progress bar -------------------------------------------
+TRAINING_TEST = """\
+from bpkit.data import moons
+from bpkit.model import mlp
+from bpkit.train import fit
+
+X, y = moons(60, noise=0.2, seed=1)
+for progress in (True, None):
+    history = fit(mlp([2, 8, 1], seed=0), X, y, loss="bce", epochs=5, progress=progress)
+    assert len(history.loss) == 5"""
+
+
+@pytest.mark.slow
+def test_a_graded_cell_that_trains_with_a_bar_keeps_its_points(course_root, capsys):
+    nb = fab.filled(course_root, fab.CORRECT)
+    meta = fab._meta("test_training", grade=True, solution=False, points=2)
+    nb.cells.append(nbformat.v4.new_code_cell(TRAINING_TEST, metadata=meta))
+    path = write(course_root, "training.ipynb", nb)
+    assert validate(path) == 0  # Validator: an error or any stderr output would fail the cell
+    assert capsys.readouterr().out == "All 3 graded tests pass in training.ipynb.\n"
+
+
 @pytest.mark.parametrize(
     ("make", "words"),
     [
@@ -120,7 +233,15 @@ def test_version_and_help():
         ("grade", ["--workers", "--timeout", "--memory-mb", "--db-url", "own process"]),
         ("collect", ["Canvas", "Moodle", "--pattern", "attributed"]),
         ("export", ["--format", "status", "suspicious"]),
-        ("validate", ["Exit code 0", "1: some fail", "2: the file could not be checked"]),
+        (
+            "validate",
+            [
+                "YOUR ANSWER HERE",
+                "Exit code 0: all pass and every written answer is written",
+                "1: some fail, or a written answer is unfinished",
+                "2: the file could not be checked",
+            ],
+        ),
         ("release", ["--all", "solutions"]),
         ("feedback", ["html", "grader-only"]),
     ],

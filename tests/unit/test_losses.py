@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from strategies import FAST, assert_gradients_match, batch, dims, floats, matrices
 
+from bpkit._validate import as_array
 from bpkit.gradcheck import numerical_gradient
 from bpkit.losses import binary_cross_entropy, get_loss, mse, softmax_cross_entropy
+from bpkit.model import mlp
+from bpkit.train import fit
 
 
 def check_gradient(loss, out, y):
@@ -170,12 +173,145 @@ def test_float_labels_that_are_whole_numbers_are_accepted():
 
 
 def test_get_loss():
-    assert get_loss("mse") is mse
-    assert get_loss("bce") is binary_cross_entropy
-    assert get_loss("softmax_ce") is softmax_cross_entropy
-    assert get_loss("cross_entropy") is softmax_cross_entropy
-    assert get_loss(mse) is mse
+    # by name: the training-loop form of the same function (non-finite predictions let through)
+    for name, loss in [
+        ("mse", mse),
+        ("bce", binary_cross_entropy),
+        ("softmax_ce", softmax_cross_entropy),
+        ("cross_entropy", softmax_cross_entropy),
+        ("Binary-Cross-Entropy", binary_cross_entropy),
+    ]:
+        form = get_loss(name)
+        assert form.func is loss and form.keywords == {"check_finite": False}
+    # bpkit's own loss passed as a function gets the same form; any other function is kept
+    assert get_loss(mse).func is mse and get_loss(mse).keywords == {"check_finite": False}
+
+    def mine(out, y):
+        return mse(out, y)
+
+    assert get_loss(mine) is mine
     with pytest.raises(
         ValueError, match="unknown loss 'hinge'; valid names are: mse, bce, softmax_ce"
     ):
         get_loss("hinge")
+
+
+# ----- bool labels: classes 0 and 1 (cast, never used as a mask) --------------------------------
+@pytest.mark.parametrize(
+    "z",
+    [
+        np.array([[0.3, -1.0], [2.0, 0.5], [-0.4, 1.2]]),  # n = 3 != k = 2: used to be IndexError
+        np.array([[0.3, -1.0], [2.0, 0.5]]),  # n == k == 2: used to be a wrong value, silently
+        np.array([[0.3, -1.0, 0.1], [2.0, 0.5, -2.0], [0.0, 1.0, 2.0]]),  # n == k == 3
+    ],
+    ids=["n!=k", "n==k=2", "n==k=3"],
+)
+def test_bool_labels_are_classes_0_and_1(z):
+    labels = np.array([True, False, True])[: len(z)]
+    L, grad = softmax_cross_entropy(z, labels)
+    L_int, grad_int = softmax_cross_entropy(z, labels.astype(int))
+    assert L == L_int
+    np.testing.assert_array_equal(grad, grad_int)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)  # the textbook value, as a check
+    assert L == pytest.approx(-np.mean(np.log(p[np.arange(len(z)), labels.astype(int)])))
+
+
+def test_bool_targets_count_as_0_and_1_everywhere():
+    y_bool = np.array([[True], [False], [True]])
+    y_float = y_bool.astype(float)
+    out = np.array([[0.3], [-1.0], [2.0]])
+    for loss in (mse, binary_cross_entropy):
+        L, grad = loss(out, y_bool)
+        L_ref, grad_ref = loss(out, y_float)
+        assert L == L_ref
+        np.testing.assert_array_equal(grad, grad_ref)
+    onehot = np.array([[False, True], [True, False]])  # bool one-hot rows, shape (n, k)
+    z = np.array([[2.0, 0.5], [-1.0, 0.3]])
+    assert softmax_cross_entropy(z, onehot)[0] == softmax_cross_entropy(z, np.array([1, 0]))[0]
+
+
+def test_a_bool_label_needs_two_classes():
+    with pytest.raises(
+        ValueError, match=r"labels must be class indices in \[0, 1\), got values from 0 to 1"
+    ):
+        softmax_cross_entropy(np.zeros((2, 1)), np.array([True, False]))
+
+
+# ----- NaN and inf: rejected with fit's message -------------------------------------------------
+BAD_INPUTS = [
+    (mse, "y_hat", [[0.5], [np.nan]], [[1.0], [0.0]], "NaN", "(1, 0)"),
+    (mse, "y", [[0.5], [0.2]], [[1.0], [np.inf]], "infinite", "(1, 0)"),
+    (binary_cross_entropy, "logits", [np.nan, 0.3], [1.0, 0.0], "NaN", "(0,)"),
+    (binary_cross_entropy, "y", [0.1, 0.3], [1.0, np.nan], "NaN", "(1,)"),
+    (softmax_cross_entropy, "logits", [[0.0, np.inf], [1.0, 2.0]], [0, 1], "infinite", "(0, 1)"),
+    (softmax_cross_entropy, "y", [[0.0, 1.0], [1.0, 2.0]], [[1.0, 0.0], [np.nan, 1.0]], "NaN",
+     "(1, 0)"),
+    (softmax_cross_entropy, "y", [[0.0, 1.0], [1.0, 2.0]], [0.0, np.nan], "NaN", "(1,)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("loss", "name", "out", "y", "what", "where"), BAD_INPUTS)
+def test_nan_and_inf_are_rejected_with_the_message_fit_gives(loss, name, out, y, what, where):
+    with pytest.raises(ValueError) as err:
+        loss(np.array(out), np.array(y))
+    message = str(err.value)
+    assert message.startswith(f"{loss.__name__}: {name} contains {what} values (")
+    assert f"first at index {where}). Check the data and the learning rate." in message
+    bad = np.array(out if name != "y" else y, dtype=float)
+    with pytest.raises(ValueError) as from_fit:  # what fit says for the same array
+        as_array(bad, name)
+    assert message == f"{loss.__name__}: {from_fit.value}"
+
+
+def test_fit_and_the_losses_word_a_nan_alike():
+    X, y = np.zeros((4, 2)), np.array([[0.0], [np.nan], [1.0], [0.0]])
+    with pytest.raises(ValueError) as from_fit:
+        fit(mlp([2, 1], seed=0), X, y, loss="mse", epochs=1)
+    with pytest.raises(ValueError) as from_mse:
+        mse(np.zeros((4, 1)), y)
+    assert str(from_mse.value) == f"mse: {from_fit.value}"
+
+
+def test_the_training_loop_form_lets_a_diverged_prediction_through():
+    # a diverging run: the loss must come out non-finite so the loop can stop, not raise
+    out = np.array([[np.inf], [np.nan]])
+    with np.errstate(all="ignore"):  # as in fit: a loop reports divergence, not warnings
+        for name in ("mse", "bce"):
+            L, _ = get_loss(name)(out, np.array([[1.0], [0.0]]))
+            assert not np.isfinite(L)
+        L, _ = get_loss("softmax_ce")(np.array([[np.nan, 0.0]]), np.array([1]))
+    assert not np.isfinite(L)
+    with pytest.raises(ValueError, match="mse: y contains NaN values"):  # targets: still data
+        get_loss("mse")(np.zeros((1, 1)), np.array([[np.nan]]))
+
+
+def test_fit_still_reports_a_diverged_run_instead_of_raising():
+    X = np.linspace(-1e3, 1e3, 40).reshape(-1, 2)
+    h = fit(mlp([2, 8, 1], seed=0), X, X[:, :1] * 1e3, loss="mse", eta=1e3, epochs=50)
+    assert h.diverged and not np.isfinite(h.loss[-1])
+
+
+# ----- strings: rejected, never parsed ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("loss", "out", "y", "dtype"),
+    [
+        (mse, [[1.0], [0.0]], ["2.0", "1.5"], "<U3"),
+        (mse, [[1.0], [0.0]], np.array([[2.0], [1.5]], dtype=object), "object"),
+        (binary_cross_entropy, [0.5, -0.5], ["1", "0"], "<U1"),
+        (softmax_cross_entropy, [[0.5, -0.5]], ["1"], "<U1"),
+        (softmax_cross_entropy, [[0.5, -0.5]], [["0", "1"]], "<U1"),
+    ],
+)
+def test_string_targets_are_rejected_as_fit_rejects_them(loss, out, y, dtype):
+    with pytest.raises(ValueError) as err:
+        loss(np.array(out), y)
+    assert str(err.value) == f"{loss.__name__}: y must hold numbers, got dtype {dtype}"
+
+
+def test_fit_rejects_string_targets_with_the_same_words():
+    X = np.zeros((2, 2))
+    with pytest.raises(ValueError) as from_fit:
+        fit(mlp([2, 1], seed=0), X, np.array(["2.0", "1.5"]), loss="mse", epochs=1)
+    with pytest.raises(ValueError) as from_mse:
+        mse(np.zeros((2, 1)), np.array(["2.0", "1.5"]))
+    assert str(from_mse.value) == f"mse: {from_fit.value}"

@@ -71,6 +71,29 @@ def test_momentum_with_beta_zero_is_plain_sgd():
     np.testing.assert_array_equal(W1, W2)
 
 
+def test_momentum_keeps_the_old_eta_inside_the_velocity():
+    """As documented: equal to PyTorch's form (u <- beta u + g; W <- W - eta u) while eta is
+    constant; after eta is halved, PyTorch's step halves at once, the velocity form's shrinks
+    over about 1 / (1 - beta) steps."""
+    g, beta, change = np.array([1.0]), 0.9, 200  # the steps are steady long before the change
+    W, velocity = np.array([0.0]), {}
+    u = np.zeros(1)
+    ours, theirs = [], []
+    for t in range(change + 60):
+        eta = 0.1 if t < change else 0.05
+        before = W.copy()
+        momentum_step({"W": W}, {"W": g}, velocity, eta=eta, beta=beta)
+        ours.append(float((W - before)[0]))
+        u = beta * u + g
+        theirs.append(float(-eta * u[0]))
+    np.testing.assert_allclose(ours[:change], theirs[:change], rtol=1e-12)  # eta constant: same
+    assert theirs[change] == pytest.approx(theirs[change - 1] / 2)  # PyTorch: halves at once
+    assert ours[change] == pytest.approx(beta * ours[change - 1] - 0.05 * g[0])  # old eta in v
+    assert ours[change] == pytest.approx(0.95 * ours[change - 1])  # here: only 5 % smaller
+    # ... and it reaches the new steady step -eta g / (1 - beta) geometrically, at rate beta
+    assert ours[-1] == pytest.approx(-0.05 / (1 - beta), rel=0.01)
+
+
 def test_l2_penalty_value_and_gradient_weights_only():
     params = {"0.W": np.array([[1.0, -2.0]]), "0.b": np.array([5.0])}
     value, grads = l2_penalty(params, lam=0.1)

@@ -69,3 +69,61 @@ def test_console_script_reports_its_version():
     out = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert bpkit.__version__ in out.stdout
+
+
+def _imported_packages() -> set[str]:
+    """Top-level third-party modules that bpkit's source imports (at module level or lazily)."""
+    import ast
+    import sys
+
+    found: set[str] = set()
+    for path in (ROOT / "bpkit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {m for m in found if m not in sys.stdlib_module_names and m not in ("bpkit",)}
+
+
+def _installed_closure(requirements: list[str]) -> set[str]:
+    """The distributions these requirements install (without extras), per installed metadata."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [_parse(r)[0] for r in requirements]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in requires:
+            req = Requirement(line)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(req.name.lower().replace("_", "-"))
+    return seen
+
+
+def test_every_package_bpkit_imports_is_a_runtime_dependency():
+    """E.g. tqdm (the progress bars): an import of an undeclared package fails on a fresh
+    install, although it works here, where something else happened to install it."""
+    from importlib import metadata
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    installed = _installed_closure(project["dependencies"])
+    by_module = metadata.packages_distributions()
+    missing = []
+    for module in sorted(_imported_packages()):
+        dists = {d.lower().replace("_", "-") for d in by_module.get(module, [module])}
+        if not dists & installed:
+            missing.append(f"{module} (from {', '.join(sorted(dists))})")
+    assert not missing, "bpkit imports packages its dependencies do not install: " + "; ".join(
+        missing
+    )
+    assert "tqdm" in {_parse(r)[0] for r in project["dependencies"]}  # direct: bpkit.progress

@@ -270,7 +270,7 @@ def test_model_mode_is_restored(data):
     assert model.training is False
 
 
-# ----- progress output -------------------------------------------------------------------
+# ----- progress output (tqdm) -------------------------------------------------------------
 def test_progress_goes_to_stdout_only_when_asked(data, capsys):
     X, y = data
     fit(small_model(), X, y, loss="bce", epochs=3, progress=False)
@@ -279,22 +279,73 @@ def test_progress_goes_to_stdout_only_when_asked(data, capsys):
     assert quiet.out == "" and quiet.err == ""
     fit(small_model(), X, y, loss="bce", epochs=3, progress=True, X_val=X, y_val=y)
     shown = capsys.readouterr()
-    assert "epoch 3/3" in shown.out and "val_loss" in shown.out
-    assert shown.err == ""
+    last = shown.out.rsplit("\r", 1)[-1]  # tqdm redraws the line; this is its final state
+    assert last.startswith("epoch 3/3 |") and "loss " in last and "val_loss" in last
+    assert last.endswith("\n") and shown.err == ""
+
+
+def test_the_bar_is_tqdm_and_starts_no_thread():
+    from tqdm.std import tqdm
+
+    from bpkit.progress import bar_class
+
+    for plain in (False, True):  # outside Jupyter, tqdm.auto is the text bar as well
+        assert issubclass(bar_class(plain), tqdm) and bar_class(plain).monitor_interval == 0
+
+
+def test_outside_a_kernel_the_bar_is_text_whatever_was_imported(capsys):
+    from tqdm.notebook import tqdm_notebook  # imports what tqdm.auto's guess looks at
+
+    from bpkit.progress import in_kernel
+
+    assert not in_kernel()
+    bar = ProgressBar(3, enabled=True)
+    bar.update(1)
+    bar.close()
+    assert not isinstance(bar.bar, tqdm_notebook)
+    assert capsys.readouterr().out.rsplit("\r", 1)[-1].startswith("epoch 1/3 |")
+
+
+def test_no_bar_while_nbgrader_grades(data, capsys, monkeypatch):
+    X, y = data
+    for mode in ("validate", "autograde"):
+        monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+        fit(small_model(), X, y, loss="bce", epochs=3, progress=True)
+        bar = ProgressBar(3, enabled=True, stream=io.StringIO())
+        assert bar.enabled is False
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
 
 
 def test_progress_bar_auto_mode_and_line_end():
     stream = io.StringIO()
     bar = ProgressBar(4, enabled=None, min_seconds=0.0, stream=stream)  # "long" from the start
     bar.update(1, "loss 1")
+    bar.update(2, "loss 0.5")
     bar.close()
-    assert "epoch 1/4" in stream.getvalue() and "loss 1" in stream.getvalue()
-    assert stream.getvalue().endswith("\n")
+    final = stream.getvalue().rsplit("\r", 1)[-1]
+    assert final.startswith("epoch 2/4 |") and final.endswith(", loss 0.5\n")
     quiet = io.StringIO()
     bar = ProgressBar(4, enabled=None, min_seconds=3600.0, stream=quiet)  # never that long
     bar.update(4)
     bar.close()
-    assert quiet.getvalue() == ""
+    assert quiet.getvalue() == "" and bar.bar is None  # tqdm was never asked for a bar
+
+
+def test_a_bar_that_appears_late_counts_time_from_the_start():
+    stream = io.StringIO()
+    bar = ProgressBar(4, enabled=True, stream=stream)
+    bar.start -= 75.0  # as if training had started 75 s before the bar was first drawn
+    bar.update(1)
+    bar.close()
+    assert "| 01:15" in stream.getvalue().rsplit("\r", 1)[-1]
+
+
+def test_stopping_early_ends_the_bar_as_complete(data, capsys):
+    X, y = data
+    fit(small_model(), X, y, loss="bce", epochs=10, progress=True, callback=lambda e, h: e == 3)
+    last = capsys.readouterr().out.rsplit("\r", 1)[-1]
+    assert last.startswith("epoch 4/4 |") and "(stopped early; 10 epochs planned)" in last
 
 
 def test_progress_line_is_ended_when_training_fails(data, capsys):
@@ -307,7 +358,7 @@ def test_progress_line_is_ended_when_training_fails(data, capsys):
     with pytest.raises(RuntimeError, match="stop here"):
         fit(small_model(), X, y, loss="bce", epochs=3, progress=True, callback=fail)
     out = capsys.readouterr().out
-    assert "epoch 1/3" in out and out.endswith("\n")
+    assert out.rsplit("\r", 1)[-1].startswith("epoch 1/3 |") and out.endswith("\n")
 
 
 # ----- errors ----------------------------------------------------------------------------

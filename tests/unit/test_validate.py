@@ -75,3 +75,45 @@ def test_check_finite_and_float_dtype():
         check_finite(np.array([np.nan, np.inf]), "W")
     assert float_dtype(np.ones(2, dtype=np.float32)) == np.float32
     assert float_dtype(np.ones(2, dtype=np.int64)) == np.float64
+
+
+# ----- the promise: every public entry point that takes data checks it -------------------------
+def _nan_in(shape, where):
+    x = np.zeros(shape)
+    x[where] = np.nan
+    return x
+
+
+def _model():
+    from bpkit.model import mlp
+
+    return mlp([2, 1], seed=0)
+
+
+def _entry_points():
+    from bpkit.gradcheck import check_model
+    from bpkit.losses import binary_cross_entropy, mse, softmax_cross_entropy
+    from bpkit.train import evaluate, fit
+
+    y = np.zeros((3, 1))
+    return {
+        "fit X": lambda: fit(_model(), _nan_in((3, 2), (2, 1)), y, epochs=1),
+        "fit y": lambda: fit(_model(), np.zeros((3, 2)), _nan_in((3, 1), (2, 0)), epochs=1),
+        "evaluate X": lambda: evaluate(_model(), _nan_in((3, 2), (2, 1)), y),
+        "check_model y": lambda: check_model(_model(), np.zeros((3, 2)), _nan_in((3, 1), (2, 0))),
+        "mse y_hat": lambda: mse(_nan_in((3, 1), (2, 0)), y),
+        "mse y": lambda: mse(y, _nan_in((3, 1), (2, 0))),
+        "bce logits": lambda: binary_cross_entropy(_nan_in((3, 1), (2, 0)), y),
+        "bce y": lambda: binary_cross_entropy(y, _nan_in((3, 1), (2, 0))),
+        "softmax_ce logits": lambda: softmax_cross_entropy(_nan_in((3, 2), (2, 1)), [0, 1, 1]),
+        "softmax_ce y": lambda: softmax_cross_entropy(np.zeros((3, 2)), _nan_in((3, 2), (2, 1))),
+    }
+
+
+@pytest.mark.parametrize("entry", list(_entry_points()))
+def test_every_public_entry_point_names_a_nan_in_its_data(entry):
+    with pytest.raises(ValueError) as err:
+        _entry_points()[entry]()
+    message = str(err.value)
+    assert "contains NaN values (1 NaN, 0 inf; first at index (2," in message
+    assert message.endswith("Check the data and the learning rate.")
