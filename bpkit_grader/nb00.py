@@ -1,7 +1,8 @@
 """Hidden cases for notebook 00: the visible checks' logic on shapes and seeds not shown.
 
 A square layer and a square batch keep a transposed W and the wrong axis detectable; one
-example and one output catch a hard-coded batch size; the sigmoid meets |z| up to 800.
+example and one output catch a hard-coded batch size; the sigmoid meets |z| up to 2e4, where a
+formula that overflows warns (and fails: that exercise is about stability).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ HIDDEN: dict[str, Spec] = {
                 ("a (2, 3, 4) array", _Z),
                 ("z = 0 exactly", np.zeros(5)),
                 ("z in [-800, 800]", np.linspace(-800.0, 800.0, 9)),
+                ("|z| around 1e4", np.array([-2e4, -1.2e4, -9000.0, 0.5, 8000.0, 1.5e4])),
             ],
         },
     ),

@@ -1,7 +1,8 @@
 """Hidden cases for notebook 02: the visible checks' logic on other seeds, shapes and batches.
 
 Non-square shapes make a transpose fail loudly; batch sizes differ from the visible ones (and
-include n = 1 and an odd n), so a hard-coded n or a missing 1/n cannot pass by luck.
+include n = 1 and an odd n), so a hard-coded n or a missing 1/n cannot pass by luck. The softmax
+meets logits around 1e4, where a formula that overflows warns (and fails: its point is stability).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ HIDDEN: dict[str, Spec] = {
                 ("n = 2 examples, k = 6 classes", 52, 2, 6, 3.0),
                 ("a single example, k = 3", 53, 1, 3, 1.0),
                 ("logits around 800 (exp overflows beyond 709), n = 2, k = 3", 54, 2, 3, 800.0),
+                ("logits around 1e4, n = 5 examples, k = 3 classes", 55, 5, 3, 1e4),
             ],
         },
     ),

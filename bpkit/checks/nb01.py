@@ -27,6 +27,7 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
+from bpkit.checks._messages import expect_number
 
 _type = object.__class__
 _id = id
@@ -53,6 +54,34 @@ AT_OUTPUT = (
 )
 ADDED = "local derivatives added instead of multiplied (the chain rule multiplies)"
 REVERSED = "the links applied in reverse order (fs[0] is applied first)"
+ZERO_START = (
+    "a product that starts at 0.0, so it stays 0: start from 1.0 (the derivative of the empty "
+    "chain, x -> x)"
+)
+ONLY_LAST = (
+    "only the last link's local derivative (= where *= is needed): the chain rule multiplies "
+    "the local derivatives of every link"
+)
+VALUES_NOT_DERIVATIVES = (
+    "the values f_k(x_(k-1)) multiplied instead of the derivatives: dfs[k] is the derivative of "
+    "fs[k], fs[k] only carries x forward"
+)
+SKIPS_LAST = (
+    "the last link left out (a loop that stops one link early?): multiply the local derivatives "
+    "of all K links"
+)
+INPUTS_REVERSED = (
+    "each local derivative evaluated at another link's input (the inputs x_0 ... x_(K-1) "
+    "taken in reverse order): dfs[k] goes with x_k's predecessor, x_(k-1)"
+)
+CHAIN_VALUE = "the value x_K of the chain instead of its derivative"
+DFS_COMPOSED = (
+    "the derivatives composed, dfs[-1](...dfs[0](x)), instead of evaluated at each link's input "
+    "and multiplied"
+)
+LIST_OF_LOCALS = (
+    "the list of the local derivatives: the derivative of the chain is their product, one number"
+)
 
 
 def _chain_variants(fs: list, dfs: list, x: float) -> dict[str, float]:
@@ -68,7 +97,28 @@ def _chain_variants(fs: list, dfs: list, x: float) -> dict[str, float]:
     for f, df in zip(fs[::-1], dfs[::-1], strict=True):
         rev *= df(rx)
         rx = f(rx)
-    return {"right": right, AT_ORIGINAL_X: at_x, AT_OUTPUT: at_out, ADDED: added, REVERSED: rev}
+    only_last = dfs[-1](xs[-2]) if fs else 1.0
+    skips_last = math.prod(df(xk) for df, xk in zip(dfs[:-1], xs[:-2], strict=True))
+    swapped_inputs = math.prod(df(xk) for df, xk in zip(dfs, xs[-2::-1], strict=True))
+    composed = x
+    for df in dfs:
+        composed = df(composed)
+    values = math.prod(f(xk) for f, xk in zip(fs, xs[:-1], strict=True))
+    return {
+        "right": right,
+        AT_ORIGINAL_X: at_x,
+        AT_OUTPUT: at_out,
+        ADDED: added,
+        REVERSED: rev,
+        ONLY_LAST: only_last,
+        SKIPS_LAST: skips_last if len(fs) > 1 else math.nan,
+        VALUES_NOT_DERIVATIVES: values,
+        ZERO_START: 0.0,
+        f"{ADDED} (a sum that starts at 1.0)": 1.0 + added,
+        INPUTS_REVERSED: swapped_inputs,
+        CHAIN_VALUE: xs[-1],
+        DFS_COMPOSED: composed,
+    }
 
 
 def _dtanh(t: float) -> float:
@@ -100,8 +150,15 @@ def _check_chain_derivative(fn: Callable[..., Any], cases: Sequence[ChainCase]) 
         got = call(fn, list(fs), list(dfs), x, what=what)
         variants = _chain_variants(list(fs), list(dfs), x)
         right = variants.pop("right")
-        mistakes = {k: v for k, v in variants.items() if abs(v - right) > 1e-6 * (1 + abs(right))}
-        expect_close(what, got, right, mistakes=mistakes, rtol=1e-9, atol=1e-12)
+        mistakes: dict[str, Any] = {
+            k: v for k, v in variants.items() if abs(v - right) > 1e-6 * (1 + abs(right))
+        }
+        xs = [x]
+        for f in fs[:-1]:
+            xs.append(f(xs[-1]))
+        if len(fs) > 1:
+            mistakes[LIST_OF_LOCALS] = [df(xk) for df, xk in zip(dfs, xs, strict=True)]
+        expect_number(what, got, right, mistakes=mistakes, rtol=1e-9, atol=1e-12)
     passed("chain_derivative")
 
 
@@ -118,12 +175,65 @@ FORWARD = "a forward difference (f(x+h) - f(x)) / h; use f(x+h) and f(x-h)"
 BACKWARD_DIFF = "a backward difference (f(x) - f(x-h)) / h; use f(x+h) and f(x-h)"
 OVER_H = "twice the estimate: the two points are 2h apart, so divide by 2h, not h"
 IGNORES_H = "the h argument being ignored: use the h you are given"
+TIMES_H = (
+    "(f(x+h) - f(x-h)) / 2*h: Python reads `/ 2*h` left to right, as ((f(x+h) - f(x-h)) / 2) * h, "
+    "so the difference is multiplied by h instead of divided by it (the result is h**2 times "
+    "the estimate). Write / (2*h)"
+)
+OVER_2_ONLY = "a division by 2 but not by h: the two points are 2h apart, so divide by (2*h)"
+NOT_DIVIDED = (
+    "the difference f(x+h) - f(x-h) itself: divide it by the distance 2h between the points"
+)
+PLUS = "f(x+h) + f(x-h): the central difference subtracts, (f(x+h) - f(x-h)) / (2h)"
+OVER_H_SQUARED = "a division by h**2: the central difference divides by 2h"
+TIMES_2H = "a multiplication by 2h where a division is needed: (f(x+h) - f(x-h)) / (2*h)"
+FORWARD_OVER_2H = (
+    "a forward difference (f(x+h) - f(x)) divided by 2h: the central difference uses f(x+h) "
+    "and f(x-h), which are 2h apart"
+)
+FOUR_H = (
+    "points 4h apart, f(x+2h) and f(x-2h), divided by 2h: use f(x+h) and f(x-h), which are 2h apart"
+)
+SECOND_DIFF = (
+    "the second difference (f(x+h) - 2 f(x) + f(x-h)) / h**2, which estimates f''(x); the first "
+    "derivative is (f(x+h) - f(x-h)) / (2h)"
+)
 
 VISIBLE_DIFF: list[DiffCase] = [
-    ("f = x**3 at x = 2 with h = 0.1 (exactly 3x**2 + h**2 = 12.01)", lambda t: t**3, 2.0, 0.1),
+    ("f = x**3 at x = 1.5 with h = 0.1 (exactly 3x**2 + h**2 = 6.76)", lambda t: t**3, 1.5, 0.1),
     ("f = sin at x = 1 with the default h", math.sin, 1.0, None),
+    ("f = cos at x = 1 with h = 0.01 (a negative slope)", math.cos, 1.0, 0.01),
     ("f = exp at x = -0.5 with h = 1e-3", math.exp, -0.5, 1e-3),
 ]
+
+
+def _difference_mistakes(f: Callable[[float], float], x: float, h: float) -> dict[str, float]:
+    """What the common mistakes give for f at x with step h."""
+    diff = f(x + h) - f(x - h)
+    tiny = 1e-5 if h != 1e-5 else 1e-6
+    fixed = {
+        f"{IGNORES_H} (the result matches a fixed step of {step:g})": (f(x + step) - f(x - step))
+        / (2 * step)
+        for step in (1e-2, 1e-3, 1e-4, 1e-6, 1e-7, 1e-8)
+        if step not in (h, tiny)
+    }
+    return {
+        WRONG_SIGN: -diff / (2 * h),
+        FORWARD: (f(x + h) - f(x)) / h,
+        BACKWARD_DIFF: (f(x) - f(x - h)) / h,
+        OVER_H: diff / h,
+        TIMES_H: diff / 2 * h,
+        OVER_2_ONLY: diff / 2,
+        NOT_DIVIDED: diff,
+        PLUS: (f(x + h) + f(x - h)) / (2 * h),
+        SECOND_DIFF: (f(x + h) - 2 * f(x) + f(x - h)) / h**2,
+        IGNORES_H: (f(x + tiny) - f(x - tiny)) / (2 * tiny),
+        OVER_H_SQUARED: diff / h**2,
+        TIMES_2H: diff * 2 * h,
+        FORWARD_OVER_2H: (f(x + h) - f(x)) / (2 * h),
+        FOUR_H: (f(x + 2 * h) - f(x - 2 * h)) / (2 * h),
+        **fixed,
+    }
 
 
 def _check_central_difference(fn: Callable[..., Any], cases: Sequence[DiffCase]) -> None:
@@ -136,19 +246,18 @@ def _check_central_difference(fn: Callable[..., Any], cases: Sequence[DiffCase])
             right = (f(x + hh) - f(x - hh)) / (2 * hh)
             # with the default step only the accuracy is checked (any sensible default h works)
             exact = math.cos(x) if f is math.sin else right
-            expect_close(what, got, exact, rtol=1e-8, atol=1e-9, mistakes={WRONG_SIGN: -exact})
+            mistakes = {
+                label: value
+                for label, value in _difference_mistakes(f, x, hh).items()
+                if not label.startswith(IGNORES_H)
+            }
+            expect_number(what, got, exact, rtol=1e-8, atol=1e-9, mistakes=mistakes)
             continue
         got = call(fn, f, x, h, what=what)
         right = (f(x + h) - f(x - h)) / (2 * h)
-        tiny = 1e-5 if h != 1e-5 else 1e-6
-        mistakes = {
-            WRONG_SIGN: -right,
-            FORWARD: (f(x + h) - f(x)) / h,
-            BACKWARD_DIFF: (f(x) - f(x - h)) / h,
-            OVER_H: (f(x + h) - f(x - h)) / h,
-            IGNORES_H: (f(x + tiny) - f(x - tiny)) / (2 * tiny),
-        }
-        expect_close(what, got, right, mistakes=mistakes, rtol=1e-10, atol=1e-12)
+        expect_number(
+            what, got, right, mistakes=_difference_mistakes(f, x, h), rtol=1e-10, atol=1e-12
+        )
     passed("central_difference")
 
 
@@ -215,10 +324,22 @@ def _local_mistakes(op: str, inputs: tuple[float, ...], out: float) -> dict[str,
         }
     if op == "**":
         k = inputs[1]
-        return {
+        named = {
             "a missing factor k: d(p**k)/dp = k p**(k-1)": (p ** (k - 1), 0.0),
             "an exponent not lowered: d(p**k)/dp = k p**(k-1)": (k * p**k, 0.0),
+            "k * p ** k - 1, which Python reads as (k * p**k) - 1: put the exponent in "
+            "brackets, k * p ** (k - 1)": (k * p**k - 1, 0.0),
+            "the factor k - 1 where k is needed: d(p**k)/dp = k p**(k-1)": (
+                (k - 1) * p ** (k - 1),
+                0.0,
+            ),
         }
+        if p > 0:
+            named[
+                "a derivative for the exponent k: in this table k is a constant, so its local "
+                "derivative is 0"
+            ] = (k * p ** (k - 1), out * math.log(p))
+        return named
     wrong_in_terms_of_input = {
         "exp": p,
         "log": 1.0 / out if out else math.inf,
@@ -234,6 +355,18 @@ def _local_mistakes(op: str, inputs: tuple[float, ...], out: float) -> dict[str,
         "relu": "the output max(p, 0) instead of the step (1 if p > 0 else 0)",
     }
     mistakes = {labels[op]: (wrong_in_terms_of_input[op],)}
+    again = {
+        "exp": lambda: math.exp(out),
+        "tanh": lambda: 1.0 - math.tanh(out) ** 2,
+        "sigmoid": lambda: _sig(out) * (1.0 - _sig(out)),
+    }
+    if op in again:
+        try:
+            twice = again[op]()
+        except OverflowError:
+            twice = math.inf
+        label = f"the {op} applied again to out: out is already {op}(p), so use it as it is"
+        mistakes[label] = (twice,)
     if op == "tanh":
         mistakes["1 - out where 1 - out**2 is needed"] = (1.0 - out,)
     if op == "sigmoid":
@@ -242,8 +375,32 @@ def _local_mistakes(op: str, inputs: tuple[float, ...], out: float) -> dict[str,
         mistakes["1 at the kink p = 0; the table takes 0 there (1 only if p > 0)"] = (1.0,)
     if op == "log":
         mistakes[WRONG_SIGN] = (-1.0 / p,)
+    if op in ("log", "tanh"):
+        mistakes[f"the output out = {op}(p) itself instead of its derivative"] = (out,)
+    rows = {
+        "exp": out,
+        "log": 1.0 / p if p else math.inf,
+        "tanh": 1.0 - out * out,
+        "sigmoid": out * (1.0 - out),
+        "relu": 1.0 if p > 0 else 0.0,
+    }
+    for other, value in rows.items():
+        label = f"the row of {other!r} used for {op!r} (a mixed-up branch?)"
+        if other != op and label not in mistakes:
+            mistakes[label] = (value,)
     return mistakes
 
+
+TABLE_ROWS = {
+    "+": "(1, 1)",
+    "*": "(q, p)",
+    "**": "(k p**(k-1), 0)",
+    "exp": "(out,)",
+    "log": "(1/p,)",
+    "tanh": "(1 - out**2,)",
+    "sigmoid": "(out (1 - out),)",
+    "relu": "(1,) if p > 0, else (0,)",
+}
 
 # (op, inputs) pairs; out is computed here.
 VISIBLE_LOCAL: list[tuple[str, tuple[float, ...]]] = [
@@ -288,14 +445,21 @@ def _check_local_derivatives(
         mistakes = {
             k: v for k, v in _local_mistakes(op, inputs, out).items() if not np.allclose(v, right)
         }
-        expect_close(
-            what,
-            np.asarray(got, dtype=float),
-            np.asarray(right),
-            mistakes=mistakes,
-            rtol=1e-9,
-            atol=1e-12,
-        )
+        try:
+            values = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            raise CheckError(f"{what} should return numbers, got {got!r:.200}") from None
+        try:
+            expect_close(what, values, np.asarray(right), mistakes=mistakes, rtol=1e-9, atol=1e-12)
+        except CheckError as error:
+            if not str(error).startswith(f"{what} is not correct:"):
+                raise
+            shown = ", ".join(f"{v:.6g}" for v in values.ravel())
+            expected = ", ".join(f"{v:.6g}" for v in right)
+            raise CheckError(
+                f"{what} is not correct: got ({shown}), expected ({expected}). The table's row "
+                f"for {op!r} gives {TABLE_ROWS[op]}."
+            ) from None
     what = "local_derivatives('sqrt', (2.0,), 1.414)"
     expect_raises(what, lambda: fn("sqrt", (2.0,), 2.0**0.5), "op", "sqrt")
     passed("local_derivatives")
@@ -531,6 +695,11 @@ FORWARD_ORDER = (
 )
 NO_CHAIN = "the local derivative added without multiplying by node.grad (the chain rule multiplies)"
 NO_SEED = "root.grad never set to 1.0 (every grad stays 0)"
+RESET_TO_ONE = "every grad reset to 1.0 instead of 0.0 (only root.grad starts at 1.0)"
+SWAPPED_ROLES = (
+    "node and child swapped in the update: the grad flows from a node to its inputs, "
+    "child.grad += local * node.grad"
+)
 STALE = 0.25  # grads are set to this before the student's pass, to see whether they reset them
 
 
@@ -542,14 +711,17 @@ def _simulate(
 ) -> list[float]:
     """The grads a backward pass with `mistake` ("" for none) leaves, using `local_grads`."""
     local_grads = local_grads or reference_local_grads
+    start = {NO_RESET: STALE, RESET_TO_ONE: 1.0}.get(mistake, 0.0)
     for node in order:
-        node.grad = STALE if mistake == NO_RESET else 0.0
+        node.grad = start
     root.grad = 0.0 if mistake == NO_SEED else 1.0
     walk = order if mistake == FORWARD_ORDER else order[::-1]
     for node in walk:
         for child, local in local_grads(node):
             if mistake == OVERWRITE:
                 child.grad = local * node.grad
+            elif mistake == SWAPPED_ROLES:
+                node.grad += local * child.grad
             elif mistake == NO_CHAIN:
                 child.grad += local
             else:
@@ -579,7 +751,9 @@ def _backward_references(
     root.backward()
     right = np.array([n.grad for n in twins])
     mistakes = {}
-    for label in (OVERWRITE, NO_RESET, FORWARD_ORDER, NO_CHAIN, NO_SEED):
+    for label in (
+        OVERWRITE, NO_RESET, FORWARD_ORDER, NO_CHAIN, NO_SEED, SWAPPED_ROLES, RESET_TO_ONE,
+    ):  # fmt: skip
         wrong = np.array(_simulate(root, twins, label))
         if not np.allclose(wrong, right, rtol=1e-9, atol=1e-12):
             mistakes[label] = wrong

@@ -157,3 +157,87 @@ def test_the_thief_would_find_grads_computed_before_the_call():
 def test_a_thief_reading_the_checks_frames_is_rejected(exercise):
     verdict = judge.judge_in_process("nb01", exercise, THIEVES[exercise])
     assert verdict is not None, f"{exercise}: the outside judge accepted a frame thief"
+
+
+# ----- a number is described as a number; the operator-precedence slip is named ---------------
+def test_slash_2_times_h_is_named_as_operator_precedence():
+    def central_difference(f, x, h=1e-5):
+        return (f(x + h) - f(x - h)) / 2 * h
+
+    with pytest.raises(CheckError) as error:
+        checks.central_difference(central_difference)
+    message = str(error.value)
+    assert "Python reads `/ 2*h` left to right" in message and "Write / (2*h)" in message
+    assert "entries" not in message and "batch-size" not in message
+    verdict = judge.judge_in_process("nb01", "central_difference", central_difference)
+    assert verdict is not None and "Python reads `/ 2*h`" in verdict
+
+
+def test_an_unnamed_wrong_number_gets_a_message_for_one_number():
+    def central_difference(f, x, h=1e-5):
+        return 1.5 * (f(x + h) - f(x - h)) / (2 * h)
+
+    with pytest.raises(CheckError) as error:
+        checks.central_difference(central_difference)
+    message = str(error.value)
+    assert "1.5 times the right value" in message
+    assert "entries" not in message and "1/n" not in message
+
+
+def test_a_slope_of_the_wrong_sign_is_caught_by_the_visible_cases():
+    def central_difference(f, x, h=1e-5):
+        return abs(f(x + h) - f(x - h)) / (2 * h)
+
+    with pytest.raises(CheckError, match="the wrong sign"):
+        checks.central_difference(central_difference)
+
+
+def test_a_table_row_that_is_wrong_is_shown_with_the_row_it_should_follow():
+    def local_derivatives(op, inputs, out):
+        if op == "+":
+            return (0.0, 0.0)
+        return checks.reference_local_derivatives(op, inputs, out)
+
+    with pytest.raises(CheckError, match=r"got \(0, 0\), expected \(1, 1\)\. The table's row"):
+        checks.local_derivatives(local_derivatives)
+
+
+# ----- every exercise fails an answer that changes its inputs in place -------------------------
+def _mutating(solution):
+    """The solution, then a change to the caller's first array (or list) argument."""
+
+    def answer(*args, **kwargs):
+        result = solution(*(a.copy() if isinstance(a, np.ndarray) else a for a in args), **kwargs)
+        for a in args:
+            if isinstance(a, np.ndarray) and a.size:
+                a.flat[0] += 1.0
+                break
+            if isinstance(a, list):
+                a.append(a[0] if a else None)
+                break
+        return result
+
+    return answer
+
+
+@pytest.mark.parametrize("exercise", sorted(THIEVES))
+def test_an_answer_that_changes_its_input_in_place_fails_everywhere(exercise):
+    import exercises
+
+    scope = {"__name__": "__main__"}
+    exec(exercises.setup_cell("nb01"), scope)  # noqa: S102 - the notebook's setup cell
+    answers = exercises.answer_cells("nb01")
+    for name, source in answers.items():
+        scope[name] = exercises.define(source, name, scope)
+    answer = _mutating(scope[exercise])
+    probe = []
+    try:
+        getattr(checks, exercise)(lambda *a, **k: probe.append(a) or scope[exercise](*a, **k))
+    except CheckError:
+        pass
+    if not any(isinstance(a, np.ndarray | list) for args in probe for a in args):
+        pytest.skip(f"{exercise} is given no arrays or lists")
+    with pytest.raises(CheckError, match="changed its input"):
+        getattr(checks, exercise)(answer)
+    verdict = judge.judge_in_process("nb01", exercise, answer)
+    assert verdict is not None and "changed its input" in verdict, verdict

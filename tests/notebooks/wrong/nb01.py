@@ -53,6 +53,66 @@ def chain_derivative(fs, dfs, x):
 """,
             "reverse order",
         ),
+        (
+            "= instead of *=",
+            """
+def chain_derivative(fs, dfs, x):
+    derivative = 1.0
+    for f_k, df_k in zip(fs, dfs):
+        derivative = df_k(x)
+        x = f_k(x)
+    return derivative
+""",
+            "only the last link's local derivative",
+        ),
+        (
+            "product started at 0",
+            """
+def chain_derivative(fs, dfs, x):
+    derivative = 0.0
+    for f_k, df_k in zip(fs, dfs):
+        derivative *= df_k(x)
+        x = f_k(x)
+    return derivative
+""",
+            "a product that starts at 0.0",
+        ),
+        (
+            "fs and dfs mixed up",
+            """
+def chain_derivative(fs, dfs, x):
+    derivative = 1.0
+    for f_k, df_k in zip(fs, dfs):
+        derivative *= f_k(x)
+        x = f_k(x)
+    return derivative
+""",
+            "the values f_k(x_(k-1)) multiplied instead of the derivatives",
+        ),
+        (
+            "the local derivatives returned as a list",
+            """
+def chain_derivative(fs, dfs, x):
+    locals_ = []
+    for f_k, df_k in zip(fs, dfs):
+        locals_.append(df_k(x))
+        x = f_k(x)
+    return locals_ if locals_ else 1.0
+""",
+            "the list of the local derivatives",
+        ),
+        (
+            "the loop stops one link early",
+            """
+def chain_derivative(fs, dfs, x):
+    derivative = 1.0
+    for k in range(len(fs) - 1):
+        derivative *= dfs[k](x)
+        x = fs[k](x)
+    return derivative
+""",
+            "the last link left out",
+        ),
     ],
     "central_difference": [
         (
@@ -87,6 +147,47 @@ def central_difference(f, x, h=1e-5):
     return (f(x + step) - f(x - step)) / (2 * step)
 """,
             "the h argument being ignored",
+        ),
+        (
+            "/ 2*h without brackets",
+            """
+def central_difference(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / 2*h
+""",
+            "Python reads `/ 2*h` left to right",
+        ),
+        (
+            "divided by 2 only",
+            """
+def central_difference(f, x, h=1e-5):
+    return (f(x + h) - f(x - h)) / 2
+""",
+            "a division by 2 but not by h",
+        ),
+        (
+            "not divided at all",
+            """
+def central_difference(f, x, h=1e-5):
+    return f(x + h) - f(x - h)
+""",
+            "divide it by the distance 2h",
+        ),
+        (
+            "a sum of the two values",
+            """
+def central_difference(f, x, h=1e-5):
+    return (f(x + h) + f(x - h)) / (2 * h)
+""",
+            "the central difference subtracts",
+        ),
+        (
+            "a step of its own",
+            """
+def central_difference(f, x, h=1e-5):
+    h = 1e-3
+    return (f(x + h) - f(x - h)) / (2 * h)
+""",
+            "a fixed step of 0.001",
         ),
     ],
     "local_derivatives": [
@@ -193,6 +294,70 @@ def local_derivatives(op, inputs, out):
             "sigma' is written with the output",
         ),
         (
+            "power rule without brackets",
+            """
+def local_derivatives(op, inputs, out):
+    if op == "+":
+        return (1.0, 1.0)
+    if op == "*":
+        return (inputs[1], inputs[0])
+    if op == "**":
+        p, k = inputs
+        return (k * p ** k - 1, 0.0)
+    p = inputs[0]
+    table = {"exp": lambda: out, "log": lambda: 1 / p, "tanh": lambda: 1 - out**2,
+             "sigmoid": lambda: out * (1 - out), "relu": lambda: float(p > 0)}
+    if op not in table:
+        raise ValueError(op)
+    return (table[op](),)
+""",
+            "put the exponent in brackets",
+        ),
+        (
+            "tanh applied to out again",
+            """
+import math
+
+def local_derivatives(op, inputs, out):
+    if op == "+":
+        return (1.0, 1.0)
+    if op == "*":
+        return (inputs[1], inputs[0])
+    if op == "**":
+        p, k = inputs
+        return (k * p ** (k - 1), 0.0)
+    p = inputs[0]
+    table = {"exp": lambda: out, "log": lambda: 1 / p, "tanh": lambda: 1 - math.tanh(out)**2,
+             "sigmoid": lambda: out * (1 - out), "relu": lambda: float(p > 0)}
+    if op not in table:
+        raise ValueError(op)
+    return (table[op](),)
+""",
+            "the tanh applied again to out",
+        ),
+        (
+            "a derivative for the exponent",
+            """
+import math
+
+def local_derivatives(op, inputs, out):
+    if op == "+":
+        return (1.0, 1.0)
+    if op == "*":
+        return (inputs[1], inputs[0])
+    if op == "**":
+        p, k = inputs
+        return (k * p ** (k - 1), out * math.log(p))
+    p = inputs[0]
+    table = {"exp": lambda: out, "log": lambda: 1 / p, "tanh": lambda: 1 - out**2,
+             "sigmoid": lambda: out * (1 - out), "relu": lambda: float(p > 0)}
+    if op not in table:
+        raise ValueError(op)
+    return (table[op](),)
+""",
+            "a derivative for the exponent k",
+        ),
+        (
             "unknown op passes silently",
             """
 def local_derivatives(op, inputs, out):
@@ -281,6 +446,39 @@ def topological_order(root):
 """,
             "misses 1 of the",
         ),
+        (
+            "root first (the reverse of a topological order)",
+            """
+def topological_order(root):
+    order, visited = [], set()
+
+    def visit(node):
+        if node in visited:
+            return
+        visited.add(node)
+        for child in node._prev:
+            visit(child)
+        order.append(node)
+
+    visit(root)
+    return order[::-1]
+""",
+            "the order looks reversed",
+        ),
+        (
+            "a set of nodes",
+            """
+def topological_order(root):
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(node._prev)
+    return seen
+""",
+            "should return a list of nodes",
+        ),
     ],
     "backward": [
         (
@@ -357,6 +555,33 @@ def backward(root, local_grads):
     root.backward()
 """,
             "it ignores the local_grads it is given",
+        ),
+        (
+            "node and child swapped",
+            """
+def backward(root, local_grads):
+    order = autodiff.topological_order(root)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for child, local in local_grads(node):
+            node.grad += local * child.grad
+""",
+            "node and child swapped",
+        ),
+        (
+            "every grad reset to 1",
+            """
+def backward(root, local_grads):
+    order = autodiff.topological_order(root)
+    for node in order:
+        node.grad = 1.0
+    for node in reversed(order):
+        for child, local in local_grads(node):
+            child.grad += local * node.grad
+""",
+            "every grad reset to 1.0",
         ),
     ],
 }

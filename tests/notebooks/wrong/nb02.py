@@ -73,7 +73,22 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "column layout (d_out, n)",
             "def linear_forward(a_prev, W, b):\n    return W @ a_prev.T + b[:, None]\n",
-            "a shape mismatch",
+            "examples stored as columns",
+        ),
+        (
+            "b as a column",
+            "def linear_forward(a_prev, W, b):\n    return a_prev @ W.T + b.reshape(-1, 1)\n",
+            "b reshaped into a column",
+        ),
+        (
+            "* instead of @",
+            "def linear_forward(a_prev, W, b):\n    return a_prev * W + b\n",
+            "an entry-by-entry product",
+        ),
+        (
+            "W @ a_prev",
+            "def linear_forward(a_prev, W, b):\n    return W @ a_prev + b\n",
+            "a matrix product whose shapes do not line up",
         ),
     ],
     "linear_backward": [
@@ -83,6 +98,34 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         ("db over the wrong axis", _lb(db="delta.mean(axis=1)"), "a shape mismatch"),
         ("da_prev with W.T", _lb(da="delta @ W.T"), "a transposed W"),
         ("da_prev divided by n", _lb(da="delta @ W / n"), "an extra 1/n"),
+        ("db over everything", _lb(db="delta.mean()"), "the mean of every entry of delta"),
+        ("da_prev as columns", _lb(da="W.T @ delta.T"), "da_prev with examples as columns"),
+        (
+            "dW from a_prev @ delta.T",
+            _lb(dW="a_prev @ delta.T / n"),
+            "instead of over the examples",
+        ),
+        (
+            "dW from delta @ a_prev.T",
+            _lb(dW="delta @ a_prev.T / n"),
+            "instead of over the examples",
+        ),
+        (
+            "results in another order",
+            _LB.replace("return {dW}, {db}, {da}", "return {dW}, {da}, {db}").format(
+                dW="delta.T @ a_prev / n", db="delta.mean(axis=0)", da="delta @ W"
+            ),
+            "return the tuple (dW, db, da_prev)",
+        ),
+        (
+            "delta divided in place",
+            """
+def linear_backward(delta, a_prev, W):
+    delta /= a_prev.shape[0]
+    return delta.T @ a_prev, delta.sum(axis=0), delta @ W * a_prev.shape[0]
+""",
+            "changed its input `delta` in place",
+        ),
     ],
     "activation_prime": [
         ("sigmoid' from z", _act(sigmoid="return z * (1 - z)"), "computed from z"),
@@ -99,6 +142,31 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
                 "raise ValueError(kind)", "return np.zeros_like(z)"
             ),
             "should raise ValueError",
+        ),
+        (
+            "relu' written into z",
+            _act(relu="z[z <= 0] = 0\n        z[z > 0] = 1\n        return z"),
+            "changed its input `z` in place",
+        ),
+        (
+            "relu' from z with z[z <= 0] = 0",
+            _act(relu="z[z <= 0] = 0\n        return (z > 0).astype(float)"),
+            "changed its input `z` in place",
+        ),
+        (
+            "tanh' in the sigmoid branch",
+            _act(sigmoid="return 1 - F.tanh(z) ** 2"),
+            "the derivative of tanh where sigmoid's is asked for",
+        ),
+        (
+            "a dict lookup that raises KeyError",
+            """
+def activation_prime(z, kind):
+    primes = {"sigmoid": F.sigmoid_prime, "tanh": F.tanh_prime,
+              "relu": lambda t: (t > 0).astype(float)}
+    return primes[kind](z)
+""",
+            "an unknown kind should raise ValueError",
         ),
     ],
     "mse_output_delta": [
@@ -121,6 +189,26 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
             "f' at a",
             "def mse_output_delta(a, z, y, f_prime):\n    return (a - y) * f_prime(a)\n",
             "f'(a) where f'(z) is needed",
+        ),
+        (
+            "sigmoid' written in",
+            "def mse_output_delta(a, z, y, f_prime):\n    return (a - y) * a * (1 - a)\n",
+            "use the f_prime you are given",
+        ),
+        (
+            "the 2 of the square kept",
+            "def mse_output_delta(a, z, y, f_prime):\n    return 2 * (a - y) * f_prime(z)\n",
+            "an extra factor 2",
+        ),
+        (
+            "@ instead of *",
+            "def mse_output_delta(a, z, y, f_prime):\n    return (a - y) @ f_prime(z)\n",
+            "BP1 multiplies entry by entry",
+        ),
+        (
+            "a - y computed in place",
+            "def mse_output_delta(a, z, y, f_prime):\n    a -= y\n    return a * f_prime(z)\n",
+            "changed its input `a` in place",
         ),
     ],
     "softmax_ce_delta": [
@@ -147,10 +235,57 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
             "an extra p(1 - p)",
         ),
         (
-            "softmax that overflows",
+            "softmax without the shift (overflows at |z| ~ 1e4)",
             "def softmax_ce_delta(z, y):\n    e = np.exp(z)\n"
             "    return e / e.sum(axis=1, keepdims=True) - one_hot(y, z.shape[1])\n",
-            "numerically stable",
+            "This exercise is about numerical stability",
+        ),
+        (
+            "unshifted softmax with the warning silenced",
+            "def softmax_ce_delta(z, y):\n    with np.errstate(all='ignore'):\n"
+            "        e = np.exp(z)\n"
+            "        return e / e.sum(axis=1, keepdims=True) - one_hot(y, z.shape[1])\n",
+            "Subtract each row's own maximum",
+        ),
+        (
+            "one shift for the whole batch",
+            "def softmax_ce_delta(z, y):\n    e = np.exp(z - z.max())\n"
+            "    return e / e.sum(axis=1, keepdims=True) - one_hot(y, z.shape[1])\n",
+            "with one maximum for the whole batch",
+        ),
+        (
+            "shift written into z",
+            "def softmax_ce_delta(z, y):\n    z -= z.max(axis=1, keepdims=True)\n"
+            "    e = np.exp(z)\n"
+            "    return e / e.sum(axis=1, keepdims=True) - one_hot(y, z.shape[1])\n",
+            "changed its input `z` in place",
+        ),
+        (
+            "one_hot without k",
+            "def softmax_ce_delta(z, y):\n    return F.softmax(z) - one_hot(y)\n",
+            "one_hot(y) without its k",
+        ),
+        (
+            "softmax over the columns",
+            "def softmax_ce_delta(z, y):\n    e = np.exp(z - z.max(axis=0))\n"
+            "    return e / e.sum(axis=0) - one_hot(y, z.shape[1])\n",
+            "a softmax over the wrong axis",
+        ),
+        (
+            "row sum without keepdims",
+            "def softmax_ce_delta(z, y):\n    e = np.exp(z - z.max(axis=1, keepdims=True))\n"
+            "    return e / e.sum(axis=1) - one_hot(y, z.shape[1])\n",
+            "keepdims=True",
+        ),
+        (
+            "one_hot with k = len(y)",
+            "def softmax_ce_delta(z, y):\n    return F.softmax(z) - one_hot(y, len(y))\n",
+            "one_hot(y, n) with the number of examples",
+        ),
+        (
+            "p[:, y] -= 1",
+            "def softmax_ce_delta(z, y):\n    p = F.softmax(z)\n    p[:, y] -= 1\n    return p\n",
+            "subtracts 1 in the columns of every label",
         ),
     ],
     "mlp_backward": [
@@ -168,5 +303,29 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         ),
         ("dW1 transposed", _mlp(dW1="X.T @ delta1 / n"), "a transposed W"),
         ("y - a2", _mlp(delta2="(y - a2) * F.sigmoid_prime(z2)"), "the wrong sign"),
+        (
+            "tanh' taken at a1",
+            _mlp(delta1="(delta2 @ W2) * F.tanh_prime(a1)"),
+            "tanh'(a1) where tanh'(z1) is needed",
+        ),
+        (
+            "sigmoid' taken at a2",
+            _mlp(delta2="(a2 - y) * F.sigmoid_prime(a2)"),
+            "sigmoid'(a2) where sigmoid'(z2) is needed",
+        ),
+        ("dW2 from X", _mlp(dW2="delta2.T @ X / n"), "dW2 computed with X"),
+        (
+            "sigmoid' in the hidden layer",
+            _mlp(delta1="(delta2 @ W2) * F.sigmoid_prime(z1)"),
+            "sigmoid'(z1) in the hidden layer",
+        ),
+        (
+            "delta2 built inside the cache",
+            _MLP.replace(
+                "    delta2 = {delta2}\n",
+                "    delta2 = a2\n    delta2 -= y\n    delta2 *= F.sigmoid_prime(z2)\n",
+            ).format(delta1=_D1, dW2=_DW2, dW1=_DW1),
+            "changed its input `cache` in place",
+        ),
     ],
 }
