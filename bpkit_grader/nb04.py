@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from bpkit_grader.judge import Spec
 
+# The square W first, as in the visible cases: there a missing .T runs and can be named.
 _GRAD_CASES = [
+    ("n=64 with a square W (d_in = d_out = 5)", 64, 5, 5, 103),
     ("a batch of n=17, d_in=6, d_out=4", 17, 6, 4, 101),
     ("n=2 with d_in=1, d_out=5", 2, 1, 5, 102),
-    ("n=64 with a square W (d_in = d_out = 5)", 64, 5, 5, 103),
 ]
 
 HIDDEN: dict[str, Spec] = {

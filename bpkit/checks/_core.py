@@ -408,6 +408,7 @@ UNSTABLE = (
     "formula gives finite results without overflow even for |z| around 1e4"
 )
 _get_state = np.random.get_state
+_global_draw = np.random.random_sample  # noqa: NPY002 - only to move the global state on
 _array_equal = np.array_equal
 
 
@@ -437,6 +438,9 @@ class _Rules:
             if p is not a and i not in may_change
         ]  # fmt: skip
         self.pairs += [(k, kw[k], passed_kw[k]) for k in kw if passed_kw[k] is not kw[k]]
+        # One draw first: an answer that runs np.random.seed(seed) and then draws leaves the same
+        # global state on every call with that seed, which would look untouched the second time.
+        _global_draw()
         self.rng = _get_state(legacy=False)
 
     def _name(self, key: int | str) -> str:

@@ -59,6 +59,21 @@ NOT_IN_PLACE = (
 )
 NO_ETA = "a step without the learning rate: multiply the gradient by eta"
 GD_WRONG_SIGN = f"{WRONG_SIGN} (the gradient was added instead of subtracted)"
+STEP_SIZE = (
+    "a step of the wrong size: the array moved by {factor:.4g} x eta * grads instead of exactly "
+    "eta * grads (an extra factor such as 2, 1/2, eta or 1/n?). The step is W -= eta * dW"
+)
+
+
+def _step_factor(moved: np.ndarray, step: np.ndarray) -> float | None:
+    """c such that ``moved == c * step`` (both arrays), or None if they are not proportional."""
+    norm = float(np.vdot(step, step))
+    if norm == 0.0 or moved.shape != step.shape:
+        return None
+    c = float(np.vdot(moved, step)) / norm
+    if not np.isfinite(c) or not np.allclose(moved, c * step, rtol=1e-9, atol=1e-12):
+        return None
+    return c
 
 
 def rotated_bowl(lams: Sequence[float], degrees: float = 0.0) -> np.ndarray:
@@ -129,14 +144,19 @@ def _check_gd_step(fn: Callable[..., Any], cases: Sequence[StepCase]) -> None:
             right = before[k] - eta * grads_before[k]
             if eta != 0 and np.array_equal(arr, before[k]):
                 raise CheckError(f"{what}: params[{k!r}] looks like {NOT_IN_PLACE}.")
+            mistakes = {
+                GD_WRONG_SIGN: before[k] + eta * grads_before[k],
+                NO_ETA: before[k] - grads_before[k],
+            }
+            moved = np.asarray(arr, dtype=np.float64) - before[k]
+            factor = _step_factor(moved, -eta * grads_before[k]) if eta != 0 else None
+            if factor is not None and abs(factor - 1.0) > 1e-6:
+                mistakes[STEP_SIZE.format(factor=factor)] = np.asarray(arr, dtype=np.float64)
             expect_close(
                 f"{what}: params[{k!r}] after the step",
                 arr,
                 right,
-                mistakes={
-                    GD_WRONG_SIGN: before[k] + eta * grads_before[k],
-                    NO_ETA: before[k] - grads_before[k],
-                },
+                mistakes=mistakes,
                 rtol=1e-12,
                 atol=1e-14,
             )
@@ -167,6 +187,32 @@ ALIASED = (
 )
 NO_START = "the starting point missing: row 0 must be w0 itself, so k steps give k + 1 rows"
 ONE_SHORT = "one step too few: run `steps` updates and keep w0 as row 0 (steps + 1 rows)"
+ONE_EXTRA = "one step too many: run exactly `steps` updates (range(steps)), so steps + 1 rows"
+LAST_ONLY = (
+    "only the final point: return every point visited, one row per point, "
+    "np.array(path) of shape (steps + 1, d)"
+)
+PATH_T = "the path transposed: one ROW per point visited, shape (steps + 1, d), not (d, steps + 1)"
+OTHER_ETA = (
+    "a learning rate of {eta:.4g} instead of the eta = {given:g} passed in (a hard-coded value, "
+    "or an extra factor?): step with w - eta * grad_fn(w), using the eta argument"
+)
+
+
+def _fitted_eta(got: Any, grad_fn: Callable, w0: np.ndarray) -> float | None:
+    """The learning rate that the first step of a returned path used, if it is a plain step."""
+    if not (isinstance(got, np.ndarray) or _type(got) is _type([])):
+        return None
+    try:
+        path = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if path.ndim != 2 or path.shape[0] < 2 or path.shape[1] != w0.size:
+        return None
+    g0 = grad_fn(w0.copy())
+    norm = float(g0 @ g0)
+    fitted = -float((path[1] - w0) @ g0) / norm if norm else float("nan")
+    return fitted if np.isfinite(fitted) and fitted > 0 else None
 
 
 class _Linear:
@@ -254,11 +300,22 @@ def _check_gradient_descent(fn: Callable[..., Any], cases: Sequence[PathCase]) -
             ALIASED: np.tile(right[-1], (steps + 1, 1)),
             NO_START: right[1:],
             ONE_SHORT: right[:-1],
+            ONE_EXTRA: _reference_path(grad_fn, w0_before, eta, steps + 1),
+            LAST_ONLY: right[-1],
+            PATH_T: right.T,
         }
         if steps < 2:
             del mistakes[AT_START]  # identical to the right answer for 0 or 1 step
         if steps == 0:
             del mistakes[ALIASED]
+        if right.shape[0] == right.shape[1]:
+            del mistakes[PATH_T]  # the same shape: a transposed path is just wrong values
+        fitted = _fitted_eta(got, grad_fn, w0_before)
+        if fitted is not None and abs(fitted - eta) > 1e-9 * eta:
+            with np.errstate(all="ignore"):
+                mistakes[OTHER_ETA.format(eta=fitted, given=eta)] = _reference_path(
+                    grad_fn, w0_before, fitted, steps
+                )
         expect_close(
             f"{what}: the returned path (shape (steps + 1, d))",
             got,
@@ -293,12 +350,42 @@ DIAGONAL = (
 )
 TRACE = "2 / trace(A): the sum of all eigenvalues, not the largest one"
 INVERTED = "lambda_max / 2 instead of 2 / lambda_max"
+FROBENIUS = (
+    "2 / ||A|| with the Frobenius norm (np.linalg.norm(A)), which mixes all eigenvalues: use "
+    "the largest eigenvalue, np.linalg.eigvalsh(A)[-1] (or the 2-norm, np.linalg.norm(A, 2))"
+)
+OTHER_EIGENVALUE = (
+    "2 / an eigenvalue that is not the largest: np.linalg.eigvals does not sort its output "
+    "(eigvalsh sorts in ascending order); take the largest, max(...)"
+)
+MEAN_EIGENVALUE = "2 / the mean eigenvalue: the LARGEST eigenvalue limits the step"
+LAMBDA_ITSELF = "lambda_max itself, not the learning rate 2 / lambda_max"
+TWICE_LAMBDA = "2 * lambda_max instead of 2 / lambda_max"
+DETERMINANT = "2 / det(A): the determinant is the product of ALL eigenvalues, not the largest"
+NORM_1 = (
+    "2 / the largest row (or column) sum of |A| (np.linalg.norm(A, 1) or np.inf): that only "
+    "bounds lambda_max from above; use the largest eigenvalue itself"
+)
+SQRT_LAMBDA = "2 / sqrt(lambda_max): the limit is 2 / lambda_max, no square root"
+QUARTER = "1 / (2 lambda_max) instead of 2 / lambda_max"
+ROUNDED = "a rounded value: return the exact number (do not round it)"
+
+
+def _rounding(value: float | None, right: float) -> float | None:
+    """round(right, k) for the k (1..6) that gives ``value``, if any."""
+    if value is None:
+        return None
+    for k in range(1, 7):
+        if value == round(right, k) and value != right:
+            return value
+    return None
+
 
 VISIBLE_BOWLS: list[BowlCase] = [
     ("the 1-D bowl with curvature 4, A = [[4]]", np.array([[4.0]])),
     ("a diagonal bowl diag(1, 20)", np.diag([1.0, 20.0])),
     ("the bowl with curvatures 1 and 20 rotated by 30 degrees", rotated_bowl([1.0, 20.0], 30.0)),
-    ("a 3-D bowl with eigenvalues 0.5, 2 and 7", random_spd([0.5, 2.0, 7.0], seed=3)),
+    ("a 3-D bowl with eigenvalues 0.4, 2 and 7", random_spd([0.4, 2.0, 7.0], seed=3)),
 ]
 
 
@@ -349,6 +436,22 @@ def _check_largest_stable_eta(fn: Callable[..., Any], cases: Sequence[BowlCase])
             mistakes[SMALLEST] = 2.0 / lams[0]
         if abs(diag_max - lams[-1]) > 1e-9 * lams[-1]:
             mistakes[DIAGONAL] = 2.0 / diag_max
+        mistakes[LAMBDA_ITSELF] = lams[-1]
+        mistakes[TWICE_LAMBDA] = 2.0 * lams[-1]
+        if A.shape[0] > 1:
+            mistakes[FROBENIUS] = 2.0 / float(np.linalg.norm(A))
+            mistakes[MEAN_EIGENVALUE] = 2.0 / float(np.mean(lams))
+            mistakes[DETERMINANT] = 2.0 / float(np.prod(lams))
+            mistakes[NORM_1] = 2.0 / float(np.abs(A).sum(axis=0).max())
+        mistakes[SQRT_LAMBDA] = 2.0 / float(np.sqrt(lams[-1]))
+        mistakes[QUARTER] = 1.0 / (2.0 * lams[-1])
+        rounded = _rounding(value, right)
+        if rounded is not None:
+            mistakes[ROUNDED] = rounded
+        middle = [2.0 / lam for lam in lams[1:-1]]
+        if middle and value is not None:  # the one nearest the answer, if it is one of them
+            mistakes[OTHER_EIGENVALUE] = min(middle, key=lambda m: abs(m - value))
+        mistakes = {k: v for k, v in mistakes.items() if abs(v - right) > 1e-9 * right}
         expect_close(what, got, right, mistakes=mistakes, rtol=1e-8, atol=1e-12, hint=hint)
     passed("largest_stable_eta")
 
@@ -380,6 +483,22 @@ ONLY_FLAT = (
 )
 DIAG_RATE = "the diagonal of A instead of its eigenvalues (use np.linalg.eigvalsh(A))"
 RATE_SIGN = f"{WRONG_SIGN}: the factor is 1 - eta*lambda, not 1 + eta*lambda"
+RATE_FROBENIUS = (
+    "the Frobenius norm of I - eta*A (np.linalg.norm of the matrix), which mixes all "
+    "directions: take the largest |1 - eta*lambda_i| (or np.linalg.norm(I - eta*A, 2))"
+)
+RATE_MEAN = "the mean of |1 - eta*lambda_i|: the WORST (largest) factor decides, take the max"
+RATE_NO_ONE = "max |eta*lambda_i|: the factor per step is 1 - eta*lambda_i, not eta*lambda_i"
+RATE_BEST = (
+    "the best possible rate (kappa - 1)/(kappa + 1), which does not depend on eta: compute "
+    "max_i |1 - eta*lambda_i| for the eta you are given"
+)
+RATE_SQUARED = "the squared factor (1 - eta*lambda)^2: take the absolute value, not the square"
+RATE_KAPPA = (
+    "the condition number lambda_max / lambda_min: it decides the best possible rate, but the "
+    "rate for a given eta is max_i |1 - eta*lambda_i|"
+)
+RATE_PRODUCT = "the product of the factors: take the largest |1 - eta*lambda_i|, not the product"
 
 VISIBLE_RATES: list[RateCase] = [
     ("the 1-D bowl A = [[4]], eta = 0.1 (crawl)", np.array([[4.0]]), 0.1),
@@ -391,6 +510,11 @@ VISIBLE_RATES: list[RateCase] = [
         0.01,
     ),
     ("the rotated bowl (1, 20), eta = 0.12 (divergence)", rotated_bowl([1.0, 20.0], 30.0), 0.12),
+    (
+        "a 3-D bowl with eigenvalues 0.3, 1.7, 6.1, eta = 0.1234",
+        random_spd([0.3, 1.7, 6.1], 5),
+        0.1234,
+    ),
 ]
 
 
@@ -410,7 +534,20 @@ def _check_convergence_rate(fn: Callable[..., Any], cases: Sequence[RateCase]) -
             ONLY_FLAT: float(abs(factors[0])),
             FASTEST: float(np.min(np.abs(factors))),
             DIAG_RATE: float(np.max(np.abs(1.0 - eta * np.diag(A)))),
+            RATE_FROBENIUS: float(np.linalg.norm(np.eye(len(A)) - eta * A)),
+            RATE_MEAN: float(np.mean(np.abs(factors))),
+            RATE_NO_ONE: float(np.max(np.abs(eta * lams))),
+            RATE_BEST: float((lams[-1] - lams[0]) / (lams[-1] + lams[0])),
+            RATE_SQUARED: float(np.max(factors**2)),
+            RATE_KAPPA: float(lams[-1] / lams[0]),
+            RATE_PRODUCT: float(np.prod(np.abs(factors))),
         }
+        try:
+            rounded = _rounding(float(got), right)
+        except (TypeError, ValueError):
+            rounded = None
+        if rounded is not None:
+            candidates[ROUNDED] = rounded
         mistakes = {k: v for k, v in candidates.items() if abs(v - right) > 1e-9}
         expect_close(what, got, right, mistakes=mistakes, rtol=1e-8, atol=1e-12)
     passed("convergence_rate")
@@ -437,7 +574,30 @@ NO_UPDATE = (
     "weights that never change: in every iteration call model.backward(dL_dyhat) and then "
     "update with sgd_step(model.named_params(), model.named_grads(), eta)"
 )
-TRAIN_SIGN = f"{WRONG_SIGN} (the weights moved uphill: subtract eta * gradient)"
+TRAIN_SIGN = (
+    f"{WRONG_SIGN} (the weights moved uphill: subtract eta * gradient, and call mse(y_hat, y) "
+    "with the prediction first, since it returns dL/dy_hat)"
+)
+BY_HAND = (
+    "a missing 1/n: y_hat - y is n times dL/dy_hat. Pass the gradient that mse returns "
+    "(it holds the 1/n of the batch mean) to model.backward"
+)
+STEP_FIRST = (
+    "the update made before model.backward: each step used the gradient of the previous "
+    "epoch (none at first). Per epoch: forward, mse, model.backward, then sgd_step"
+)
+LOSS_TIMES_N = (
+    "n times the loss (a sum over the examples): record L as mse returns it, the batch mean "
+    "sum((y_hat - y)**2) / (2n)"
+)
+LOSS_NO_HALF = (
+    "twice the loss: this course's MSE has a 1/2, L = sum((y_hat - y)**2) / (2n); record L as "
+    "mse returns it"
+)
+FACTOR_2 = (
+    "an extra factor 2: this course's MSE is sum((y_hat - y)**2) / (2n), so dL/dy_hat = "
+    "(y_hat - y) / n with no 2; pass the gradient that mse returns to model.backward"
+)
 
 VISIBLE_TRAIN: list[TrainCase] = [
     (
@@ -478,7 +638,14 @@ def _reference_train(
         L, dout = mse(model(X), y)
         if variant == "extra_n":
             dout = dout / X.shape[0]
-        if variant != "frozen":
+        elif variant == "by_hand":
+            dout = dout * X.shape[0]
+        elif variant == "factor_2":
+            dout = 2 * dout
+        if variant == "step_first":
+            sgd_step(model.named_params(), model.named_grads(), eta)
+            model.backward(dout)
+        elif variant != "frozen":
             model.backward(dout)
             sgd_step(model.named_params(), model.named_grads(), -eta if variant == "sign" else eta)
         if variant == "after":
@@ -510,13 +677,22 @@ def _check_train_full_batch(fn: Callable[..., Any], cases: Sequence[TrainCase]) 
             f"{what}: expected one loss per epoch ({epochs} values), got {n_got}. Full-batch "
             "training makes exactly one update per epoch.",
         )
-        with np.errstate(over="ignore", invalid="ignore"):
-            mistakes = {
-                TRAIN_SIGN: _reference_train(fresh_model(), X, y, eta, epochs, "sign"),
-                LOSS_AFTER: _reference_train(fresh_model(), X, y, eta, epochs, "after"),
-                EXTRA_1_OVER_N: _reference_train(fresh_model(), X, y, eta, epochs, "extra_n"),
-                NO_UPDATE: _reference_train(fresh_model(), X, y, eta, epochs, "frozen"),
-            }
+        variants = {
+            TRAIN_SIGN: "sign",
+            LOSS_AFTER: "after",
+            EXTRA_1_OVER_N: "extra_n",
+            NO_UPDATE: "frozen",
+            BY_HAND: "by_hand",
+            FACTOR_2: "factor_2",
+            STEP_FIRST: "step_first",
+        }
+        mistakes = {LOSS_TIMES_N: n * np.asarray(right), LOSS_NO_HALF: 2 * np.asarray(right)}
+        for label, variant in variants.items():
+            try:
+                with np.errstate(all="ignore"):
+                    mistakes[label] = _reference_train(fresh_model(), X, y, eta, epochs, variant)
+            except ValueError:  # the mistake diverged to inf/NaN, which mse refuses
+                continue
         if epochs:
             expect_close(
                 f"{what}: the list of losses",

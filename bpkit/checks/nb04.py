@@ -73,11 +73,47 @@ PRIME_OF_A = (
     "(sigmoid_prime(z) is already sigma(z) * (1 - sigma(z)))"
 )
 DB_ROWS = "db summed over the wrong axis: average the rows of delta (axis=0), one entry per unit"
+DB_SCALAR = (
+    "db averaged over everything: delta.mean() is one number; average over the rows only, "
+    "delta.mean(axis=0), one entry per unit"
+)
+W_NOT_T = (
+    "z computed with W instead of its transpose: W has shape (d_out, d_in), so one example "
+    "gives z = W @ x + b and a batch z = X @ W.T + b"
+)
+TWICE_1_OVER_N = (
+    "an extra 1/n: the mean was taken twice (e.g. delta divided by n and then dW divided by n "
+    "again); divide by n once"
+)
+FACTOR_2 = "an extra factor 2: the loss is 1/2 ||a - y||^2 per example, so dL/da = a - y with no 2"
+LAST_ONLY = (
+    "only the last example counted: `dW = ...` inside the loop overwrites; accumulate with "
+    "`dW += np.outer(delta, x)` and divide by n after the loop"
+)
+FIRST_ONLY = (
+    "only the first example counted: the `return` is inside the loop; return after the loop has "
+    "added up every example"
+)
+NO_BIAS = "z computed without the bias: z = W x + b (for a batch, X @ W.T + b)"
+SIGMOID_NOT_PRIME = (
+    "sigmoid(z) where its derivative belongs: delta = (a - y) * sigmoid_prime(z), "
+    "and sigmoid_prime(z) = a * (1 - a)"
+)
+PRIME_OF_Z_BY_HAND = (
+    "z * (1 - z) as the derivative: sigma'(z) = a * (1 - a) with a = sigmoid(z), so use "
+    "sigmoid_prime(z) or a * (1 - a)"
+)
+N_MINUS_1 = "a division by n - 1: the loss is the mean over the n examples, so divide by n"
+MEAN_PRODUCT = (
+    "the outer product of the mean delta and the mean x: the mean of products is not the "
+    "product of means; sum delta_i x_i^T over the examples (delta.T @ X) and divide by n"
+)
 
+# The square W comes first: there, z = X @ W (a missing .T) runs and can be named.
 VISIBLE_GRAD: list[GradCase] = [
+    ("n=40 with a square W (d_in = d_out = 3)", 40, 3, 3, 2),
     ("a batch of n=5 examples, d_in=3, d_out=2", 5, 3, 2, 0),
     ("a single example (n=1), d_in=4, d_out=3", 1, 4, 3, 1),
-    ("n=40 with a square W (d_in = d_out = 3)", 40, 3, 3, 2),
 ]
 
 
@@ -103,33 +139,72 @@ def reference_gradient(
     return layer.grads["W"].copy(), layer.grads["b"].copy()
 
 
+def _deltas(W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    z = X @ W.T + b
+    return (sigmoid(z) - Y) * sigmoid_prime(z)
+
+
 def _grad_mistakes(
     W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """What common mistakes give for dW and for db on these inputs."""
+    """What common mistakes give for dW and for db on these inputs (duplicates of the right
+    answer are left out; the first label wins where two mistakes give the same numbers)."""
     n = X.shape[0]
     z = X @ W.T + b
     a = sigmoid(z)
     delta = (a - Y) * sigmoid_prime(z)
     no_prime = a - Y
     prime_of_a = (a - Y) * sigmoid_prime(a)
+    no_bias = _deltas(W, np.zeros_like(b), X, Y)
     dW = delta.T @ X / n
+    db = delta.mean(axis=0)
     dW_mistakes = {
         TRANSPOSED_W: dW.T,
         MISSING_1_OVER_N: delta.T @ X,
         WRONG_SIGN: -dW,
         MISSING_ACTIVATION_DERIVATIVE: no_prime.T @ X / n,
         PRIME_OF_A: prime_of_a.T @ X / n,
+        TWICE_1_OVER_N: dW / n,
+        FACTOR_2: 2 * dW,
+        NO_BIAS: no_bias.T @ X / n,
+        LAST_ONLY: np.outer(delta[-1], X[-1]) / n,
+        FIRST_ONLY: np.outer(delta[0], X[0]) / n,
+        MEAN_PRODUCT: np.outer(delta.mean(axis=0), X.mean(axis=0)),
+        SIGMOID_NOT_PRIME: ((a - Y) * a).T @ X / n,
+        PRIME_OF_Z_BY_HAND: ((a - Y) * z * (1 - z)).T @ X / n,
+        N_MINUS_1: delta.T @ X / max(n - 1, 1),
     }
-    db = delta.mean(axis=0)
     db_mistakes = {
         MISSING_1_OVER_N: delta.sum(axis=0),
         WRONG_SIGN: -db,
         MISSING_ACTIVATION_DERIVATIVE: no_prime.mean(axis=0),
         PRIME_OF_A: prime_of_a.mean(axis=0),
         DB_ROWS: delta.mean(axis=1),
+        DB_SCALAR: delta.mean(),
+        TWICE_1_OVER_N: db / n,
+        FACTOR_2: 2 * db,
+        NO_BIAS: no_bias.mean(axis=0),
+        LAST_ONLY: delta[-1] / n,
+        FIRST_ONLY: delta[0] / n,
+        SIGMOID_NOT_PRIME: ((a - Y) * a).mean(axis=0),
+        PRIME_OF_Z_BY_HAND: ((a - Y) * z * (1 - z)).mean(axis=0),
+        N_MINUS_1: delta.sum(axis=0) / max(n - 1, 1),
     }
-    return dW_mistakes, db_mistakes
+    if W.shape[0] == W.shape[1]:  # only a square W lets X @ W run
+        not_t = _deltas(W.T, b, X, Y)
+        dW_mistakes[W_NOT_T] = not_t.T @ X / n
+        db_mistakes[W_NOT_T] = not_t.mean(axis=0)
+    return _distinct(dW_mistakes, dW), _distinct(db_mistakes, db)
+
+
+def _distinct(mistakes: dict[str, np.ndarray], right: np.ndarray) -> dict[str, np.ndarray]:
+    """The mistakes whose numbers differ from the right answer (n = 1 makes several equal)."""
+    out = {}
+    for label, wrong in mistakes.items():
+        wrong = np.asarray(wrong)
+        if wrong.shape != right.shape or not np.allclose(wrong, right, rtol=1e-9, atol=1e-12):
+            out[label] = wrong
+    return out
 
 
 def _unpack_pair(what: str, got: Any) -> tuple[Any, Any]:
@@ -274,6 +349,11 @@ def _as_batches(what: str, got: Any) -> list[np.ndarray]:
     return out
 
 
+def _contiguous(batch: np.ndarray) -> bool:
+    """Whether a batch holds consecutive indices k, k+1, ..., in any order."""
+    return bool(np.array_equal(np.sort(batch), np.arange(batch.min(), batch.min() + batch.size)))
+
+
 def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase]) -> None:
     guard()
     _need_function(fn, "minibatch_indices")
@@ -294,6 +374,7 @@ def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase])
                 f"{what} returned {sum(sizes)} of {n} examples: the last, smaller batch of "
                 f"{n % bs} is missing. Every example must be used once per epoch."
             )
+        expect(flat.size > 0, f"{what} returned no indices at all: expected {k} batches.")
         counts = np.bincount(flat[(flat >= 0) & (flat < n)], minlength=n)
         expect(
             bool(np.all((flat >= 0) & (flat < n))),
@@ -311,16 +392,33 @@ def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase])
             sum(sizes) == n,
             f"{what}: the batches hold {sum(sizes)} indices, expected all {n} exactly once.",
         )
+        if sizes != want and max(sizes) - min(sizes) <= 1:
+            raise CheckError(
+                f"{what}: batch sizes {sizes}, expected {want}: the examples were spread evenly "
+                f"over {len(sizes)} batches (np.array_split does that). Cut consecutive chunks "
+                "of batch_size instead, order[start:start + batch_size]; only the last chunk may "
+                "be smaller."
+            )
         expect(
             sizes == want,
             f"{what}: batch sizes {sizes}, expected {want} (consecutive chunks of batch_size; "
             "only the last may be smaller).",
         )
-        if n >= 10:
+        # With one batch its order does not matter (nor can it show the shuffle or the seed).
+        several = n >= 10 and n // bs >= 2
+        if several:
             expect(
                 not np.array_equal(flat, np.arange(n)),
                 f"{what}: the indices come out in order 0, 1, 2, ...: the batches are not "
                 "shuffled. Shuffle once with np.random.default_rng(seed).permutation(n), then cut.",
+            )
+        if several and bs >= 2:
+            expect(
+                not all(_contiguous(bt) for bt in batches),
+                f"{what}: every batch is a contiguous block of indices (such as 0..{bs - 1}): "
+                "only the order inside the batches, or the order of the batches, is shuffled. "
+                "Shuffle all n indices first, then cut the shuffled order into batches, so that "
+                "each batch is a random sample of the data.",
             )
         again = _as_batches(what, call(fn, n, bs, seed, what=what))
         expect(
@@ -330,7 +428,7 @@ def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase])
             "Make the generator from the seed, np.random.default_rng(seed), inside the function "
             "(no global np.random state).",
         )
-        if n >= 10:
+        if several:
             other = _as_batches(what, call(fn, n, bs, seed + 1000, what=what))
             expect(
                 not np.array_equal(np.concatenate(other), flat),
@@ -366,7 +464,42 @@ BATCH_LOSS_AFTER = (
     "each batch's loss recorded after its update: record L from the forward pass that the "
     "gradient was computed from"
 )
-EPOCH_SIGN = f"{WRONG_SIGN} (the weights moved uphill: subtract eta * gradient)"
+EPOCH_SIGN = (
+    f"{WRONG_SIGN} (the weights moved uphill: subtract eta * gradient, and call "
+    "mse(y_hat, y) with the prediction first)"
+)
+EPOCH_NO_UPDATE = (
+    "weights that never change: for every batch call model.backward(dL_dyhat) and then "
+    "sgd_step(model.named_params(), model.named_grads(), eta)"
+)
+EPOCH_BY_HAND = (
+    "a missing 1/m: y_hat - y is m times dL/dy_hat for a batch of m rows. Pass the gradient "
+    "that mse returns to model.backward"
+)
+EPOCH_FACTOR_2 = (
+    "an extra factor 2: this course's MSE is sum((y_hat - y)**2) / (2m), so dL/dy_hat = "
+    "(y_hat - y) / m; pass the gradient that mse returns to model.backward"
+)
+EPOCH_BY_HAND_N = (
+    "a 1/n with the size n of the whole data set: the loss of a batch is the mean over its m "
+    "rows, so dL/dy_hat = (y_hat - y) / m; pass the gradient that mse returns to model.backward"
+)
+EPOCH_STEP_FIRST = (
+    "each update made before model.backward: the step used the previous batch's gradient "
+    "(none at first). Per batch: forward, mse, model.backward, then sgd_step"
+)
+EPOCH_FULL_LOSS = (
+    "the loss of the whole data set recorded: record the loss of each batch, the L that mse "
+    "returns for model(X[idx]) and Y[idx]"
+)
+EPOCH_TIMES_M = (
+    "m times each batch's loss (a sum over its rows): record L as mse returns it, the mean "
+    "over the batch"
+)
+NO_SEED = (
+    "the batches of minibatches(n, batch_size) without the seed (it then uses its default "
+    "seed): pass it on, minibatches(n, batch_size, seed)"
+)
 
 VISIBLE_EPOCH: list[EpochCase] = [
     ("mlp([2, 6, 1], tanh), n=20, batch_size=4, eta=0.2", (2, 6, 1), "tanh", 20, 4, 0.2, 0),
@@ -406,7 +539,7 @@ def _reference_epoch(
     if variant == "unshuffled":
         batches = [np.arange(s, min(s + bs, n)) for s in range(0, n, bs)]
     else:
-        batches = list(minibatches(n, bs, seed))
+        batches = list(minibatches(n, bs) if variant == "no_seed" else minibatches(n, bs, seed))
     losses = []
     start = 0
     for idx in batches:
@@ -414,14 +547,27 @@ def _reference_epoch(
         if variant == "y_slice":
             Yb = Y[start : start + len(idx)]
         start += len(idx)
+        L_all = mse(model(X), Y)[0] if variant == "full_loss" else None
         L, dout = mse(model(Xb), Yb)
         if variant == "extra_m":
             dout = dout / len(idx)
-        model.backward(dout)
-        sgd_step(model.named_params(), model.named_grads(), -eta if variant == "sign" else eta)
+        elif variant == "by_hand":
+            dout = dout * len(idx)
+        elif variant == "by_hand_n":
+            dout = dout * len(idx) / n
+        elif variant == "factor_2":
+            dout = 2 * dout
+        if variant == "step_first":
+            sgd_step(model.named_params(), model.named_grads(), eta)
+            model.backward(dout)
+        elif variant != "frozen":
+            model.backward(dout)
+            sgd_step(model.named_params(), model.named_grads(), -eta if variant == "sign" else eta)
         if variant == "after":
             L, _ = mse(model(Xb), Yb)
-        losses.append(float(L))
+        losses.append(float(L if L_all is None else L_all))
+        if variant == "times_m":
+            losses[-1] *= len(idx)
     return losses
 
 
@@ -451,15 +597,29 @@ def _check_train_epoch(fn: Callable[..., Any], cases: Sequence[EpochCase]) -> No
             f"{what}: expected one loss per batch, ceil({n} / {bs}) = {len(right)} values, got "
             f"{n_got}. Make one update per batch of minibatches(n, batch_size, seed).",
         )
-        with np.errstate(over="ignore", invalid="ignore"):
-            mistakes = {
-                EPOCH_SIGN: _reference_epoch(fresh_model(), X, Y, bs, eta, seed, "sign"),
-                FULL_DATA: _reference_epoch(fresh_model(), X, Y, bs, eta, seed, "full"),
-                EXTRA_1_OVER_M: _reference_epoch(fresh_model(), X, Y, bs, eta, seed, "extra_m"),
-                Y_MISMATCH: _reference_epoch(fresh_model(), X, Y, bs, eta, seed, "y_slice"),
-                UNSHUFFLED: _reference_epoch(fresh_model(), X, Y, bs, eta, seed, "unshuffled"),
-                BATCH_LOSS_AFTER: _reference_epoch(fresh_model(), X, Y, bs, eta, seed, "after"),
-            }
+        variants = {
+            EPOCH_SIGN: "sign",
+            FULL_DATA: "full",
+            EXTRA_1_OVER_M: "extra_m",
+            Y_MISMATCH: "y_slice",
+            UNSHUFFLED: "unshuffled",
+            BATCH_LOSS_AFTER: "after",
+            EPOCH_NO_UPDATE: "frozen",
+            EPOCH_BY_HAND: "by_hand",
+            EPOCH_FACTOR_2: "factor_2",
+            NO_SEED: "no_seed",
+            EPOCH_BY_HAND_N: "by_hand_n",
+            EPOCH_STEP_FIRST: "step_first",
+            EPOCH_FULL_LOSS: "full_loss",
+            EPOCH_TIMES_M: "times_m",
+        }
+        mistakes = {}
+        for label, variant in variants.items():
+            try:
+                with np.errstate(all="ignore"):
+                    mistakes[label] = _reference_epoch(fresh_model(), X, Y, bs, eta, seed, variant)
+            except ValueError:  # the mistake diverged to inf/NaN, which mse refuses
+                continue
         expect_close(
             f"{what}: the list of batch losses",
             got,
@@ -508,6 +668,29 @@ ALL_WIDTHS_ONCE = (
     "and the next Linear layer's input a), the output width not at all"
 )
 
+NO_INPUT = (
+    "the input X left out: the first Linear layer keeps its input X (n x d_0) too; the Linear "
+    "inputs have widths d_0 .. d_{K-1}, sizes[:-1]"
+)
+SHIFTED = (
+    "the Linear inputs taken as sizes[1:] (d_1 .. d_K): the inputs of the K Linear layers have "
+    "widths d_0 .. d_{K-1}, sizes[:-1]"
+)
+ACT_FROM_INPUT = (
+    "the activations' inputs taken as sizes[:-1] (d_0 .. d_{K-1}): the activation after layer "
+    "k keeps its z of width d_k, for the hidden widths d_1 .. d_{K-1}, sizes[1:-1]"
+)
+BITS = "bits, not bytes: itemsize is already in bytes, do not multiply by 8"
+MIB = "MiB (or kB), not bytes: return the plain number of bytes"
+WITH_PARAMS = (
+    "the parameters added to the activations: count only the arrays with one row per example "
+    "that the forward pass keeps"
+)
+HIDDEN_ONLY = (
+    "only the hidden activations: count the inputs of all K Linear layers (d_0 .. d_{K-1}) and "
+    "the inputs z of the K - 1 activations (d_1 .. d_{K-1})"
+)
+
 VISIBLE_MEM: list[MemCase] = [
     ([784, 256, 10], 32, 8),
     ([2, 3], 5, 8),
@@ -536,6 +719,13 @@ def _check_activation_bytes(fn: Callable[..., Any], cases: Sequence[MemCase]) ->
             WITH_OUTPUT: right + itemsize * n * sizes[-1],
             LINEAR_ONLY: itemsize * n * sum(sizes[:-1]),
             ALL_WIDTHS_ONCE: itemsize * n * sum(sizes),
+            NO_INPUT: itemsize * n * 2 * sum(sizes[1:-1]),
+            SHIFTED: itemsize * n * (sum(sizes[1:]) + sum(sizes[1:-1])),
+            ACT_FROM_INPUT: itemsize * n * 2 * sum(sizes[:-1]),
+            BITS: 8 * right,
+            MIB: right / 2**20,
+            WITH_PARAMS: right + itemsize * n_params,
+            HIDDEN_ONLY: itemsize * n * sum(sizes[1:-1]),
         }
         mistakes = {k: v for k, v in candidates.items() if v != right}
         expect_close(what, got, right, mistakes=mistakes, rtol=0, atol=0.5)

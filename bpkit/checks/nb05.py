@@ -39,6 +39,7 @@ _bincount = np.bincount
 _default_rng = np.random.default_rng
 _sqrt = np.sqrt
 
+_type = object.__class__
 MISSING_OR_REPEATED = "an example is missing or repeated"
 
 
@@ -51,7 +52,20 @@ def _stream(fn: Callable[..., Any], n: int, batch_size: int, epochs: int, seed: 
         out = fn(n, batch_size, epochs, seed)
         if out is None:
             raise CheckError(f"{what} returned None. Yield a pair (epoch, idx) for every batch.")
-        return list(out)
+        items, seen = [], []
+        for item in out:  # note each batch as it is yielded, to see whether it changes later
+            items.append(item)
+            seen.append(_batch_copy(item))
+        for k, (item, first) in enumerate(zip(items, seen, strict=True)):
+            if first is not None and not _same_batch(_batch_copy(item), first):
+                raise CheckError(
+                    f"{what}: batch {k} changed after it was yielded: it is a view of an index "
+                    "array that you shuffled again in place later (rng.shuffle(order)), so a "
+                    "caller that keeps the batches, as list(minibatch_stream(...)) does, sees "
+                    "the earlier epochs end up with the last epoch's order. Draw a new array "
+                    "every epoch, order = rng.permutation(n), or yield copies."
+                )
+        return items
 
     items = call(run, what=what)
     per_epoch: list[list[np.ndarray]] = [[] for _ in range(epochs)]
@@ -77,6 +91,17 @@ def _stream(fn: Callable[..., Any], n: int, batch_size: int, epochs: int, seed: 
         last = int(epoch)
         per_epoch[last].append(idx)
     return per_epoch
+
+
+def _batch_copy(item: Any) -> np.ndarray | None:
+    """A copy of the index array of a yielded (epoch, idx) pair; None for anything else."""
+    if _type(item) in (tuple, list) and len(item) == 2 and _type(item[1]) is np.ndarray:
+        return item[1].copy()
+    return None
+
+
+def _same_batch(a: np.ndarray | None, b: np.ndarray) -> bool:
+    return a is not None and a.shape == b.shape and bool((a == b).all())
 
 
 def _coverage(batches: list, n: int, batch_size: int, what: str) -> None:
@@ -182,18 +207,27 @@ def _reference_sgd(model, X, y, stream, eta, loss, variant="") -> list[float]:
     """bpkit's loop; `variant` replays a common mistake for the diagnosis."""
     loss_fn = get_loss(loss)
     losses = []
-    for epoch, idx in stream:
-        rate = eta(0 if variant == "eta0" else epoch) if callable(eta) else eta
+    for step, (epoch, idx) in enumerate(stream):
+        t = {"eta0": 0, "eta_next": epoch + 1, "eta_update": step}.get(variant, epoch)
+        rate = eta(t) if callable(eta) else eta
         Xb, yb = (X, y) if variant == "full" else (X[idx], y[idx])
+        L_all = loss_fn(model.forward(X), y)[0] if variant == "full_loss" else None
         L, dout = loss_fn(model.forward(Xb), yb)
-        model.backward(dout)
+        if variant == "step_first":  # the step uses the gradient of the previous batch
+            _ref_sgd_step(model.named_params(), model.named_grads(), rate)
+        model.backward(dout * len(idx) if variant == "times_b" else dout)
         grads = model.named_grads()
         if variant == "extra_n":
             grads = {k: g / len(idx) for k, g in grads.items()}
-        _ref_sgd_step(model.named_params(), grads, -rate if variant == "sign" else rate)
+        elif variant == "extra_total":
+            grads = {k: g / len(X) for k, g in grads.items()}
+        elif variant == "weights_only":
+            grads = {k: g if k.endswith("W") else 0 * g for k, g in grads.items()}
+        if variant != "step_first":
+            _ref_sgd_step(model.named_params(), grads, -rate if variant == "sign" else rate)
         if variant == "after":
             L = loss_fn(model.forward(Xb), yb)[0]
-        losses.append(float(L))
+        losses.append(float(L if L_all is None else L_all))
     return losses
 
 
@@ -274,16 +308,36 @@ def sgd(
         )
         mistakes = {
             WRONG_SIGN + " (the update climbs the loss: use p -= eta * g)": replay("sign")[1],
-            "an extra 1/n: the library's gradients already hold the 1/n of the batch mean, "
+            "an extra 1/|B|: the library's gradients already hold the 1/|B| of the batch mean, "
             "so do not divide by the batch size again": replay("extra_n")[1],
+            "an extra 1/n: the gradient of the batch mean already holds its 1/|B|; do not "
+            "divide by the size n of the data set either": replay("extra_total")[1],
             "the whole data set in every update: use X[idx] and y[idx] for each batch": (
                 replay("full")[1]
             ),
+            "a missing 1/|B|: the gradient was multiplied by the batch size (a sum over the "
+            "batch); pass the dL that the loss returns to model.backward as it is": replay(
+                "times_b"
+            )[1],
+            "each update made before model.backward: the step used the previous batch's "
+            "gradient. Per batch: forward, loss, model.backward, then the update": replay(
+                "step_first"
+            )[1],
+            "only the weights updated: update every array of model.named_params(), the "
+            "biases (keys ending in 'b') too": replay("weights_only")[1],
         }
         if callable(eta):
             mistakes["a learning rate fixed at eta(0): call eta(epoch) for every batch"] = replay(
                 "eta0"
             )[1]
+            mistakes[
+                "a schedule one epoch ahead: eta(epoch + 1) where eta(epoch) is due. The stream "
+                "numbers epochs from 0, and epoch 0 must use eta(0); pass the epoch as it comes"
+            ] = replay("eta_next")[1]
+            mistakes[
+                "a schedule called with the update number: eta is a function of the epoch, so "
+                "call eta(epoch) with the epoch of the (epoch, idx) pair, not a batch counter"
+            ] = replay("eta_update")[1]
         expect_close(
             f"{what}: the model after the whole stream",
             after,
@@ -308,7 +362,15 @@ def sgd(
             f"{what}: the list of returned losses",
             got_losses,
             ref_losses,
-            mistakes={"losses recorded after each update": replay("after")[0]},
+            mistakes={
+                "losses recorded after each update": replay("after")[0],
+                "the loss of the whole data set: record the loss L of each mini-batch, "
+                "the one its update came from": replay("full_loss")[0],
+                "|B| times each batch's loss (a sum over the batch): record L as the loss "
+                "returns it, the batch mean": [
+                    L * len(idx) for L, (_, idx) in zip(ref_losses, stream, strict=True)
+                ],
+            },
             hint="Record each batch's loss L from the forward pass, before its update.",
         )
     passed("sgd")
@@ -349,6 +411,29 @@ def gradient_noise(
         full = G.mean(axis=0)
         sq = [float(((G[b].mean(axis=0) - full) ** 2).sum()) for b in batches]
         expected = sum(sq) / len(sq)
+        g_batches = np.array([G[b].mean(axis=0) for b in batches])
+        around_mean = float(((g_batches - g_batches.mean(axis=0)) ** 2).sum(axis=1).mean())
+        more = {
+            "the spread around the mean of the batch gradients (as np.var does), not around "
+            "the full-batch gradient: subtract g = grad_fn(np.arange(n))": around_mean,
+            "a division by (number of batches - 1): average the squared distances over the "
+            "batches, a plain mean": sum(sq) / (len(sq) - 1) if len(sq) > 1 else None,
+            "the squared norm of the mean difference, not the mean of the squared norms: "
+            "square each batch's distance first, then average": float(
+                ((g_batches.mean(axis=0) - full) ** 2).sum()
+            ),
+            "a mean weighted by the batch sizes: every batch counts once, a plain mean over "
+            "the batches": float(sum(len(b) * q for b, q in zip(batches, sq, strict=True)))
+            / sum(len(b) for b in batches),
+            "each squared distance multiplied by the batch size |B| (that estimates sigma^2, "
+            "not the noise): average ||g_B - g||^2 as it is": float(
+                sum(len(b) * q for b, q in zip(batches, sq, strict=True)) / len(sq)
+            ),
+            "the sum of absolute differences (an L1 distance): square the entries of "
+            "g_B - g and sum them, a squared norm": float(
+                np.mean([np.abs(gb - full).sum() for gb in g_batches])
+            ),
+        }
         expect_close(
             what,
             got,
@@ -364,6 +449,7 @@ def gradient_noise(
                 "the sum over batches: average it instead": sum(sq),
                 "a mean over the vector entries: sum the squared entries of each difference "
                 "(a squared norm), then average over batches": sum(sq) / len(sq) / p,
+                **{k: v for k, v in more.items() if v is not None and abs(v - expected) > 1e-9},
             },
             rtol=1e-7,
             atol=1e-12,
@@ -395,6 +481,16 @@ def _replay_momentum(params, grads_seq, eta, beta, variant=""):
                 v[k] = beta * v[k] - eta * g
             elif variant == "ema":
                 v[k] = beta * v[k] - (1 - beta) * eta * g
+                p[k] += v[k]
+            elif variant == "nesterov":
+                v_old = v[k].copy()
+                v[k] = beta * v[k] - eta * g
+                p[k] += -beta * v_old + (1 + beta) * v[k]
+            elif variant == "beta_g":
+                v[k] = beta * (v[k] - eta * g)
+                p[k] += v[k]
+            elif variant == "one_minus_beta_v":
+                v[k] = (1 - beta) * v[k] - eta * g
                 p[k] += v[k]
             else:
                 _ref_momentum_step({k: p[k]}, {k: g}, v, eta, beta)
@@ -460,27 +556,61 @@ def _compare_momentum(what, step, p, v, params, grads_seq, eta, beta) -> None:
             ("a plain gradient step that ignores the velocity", "plain"),
             ("an update with the old velocity: update v first, then p <- p + v", "old_v"),
             ("a (1 - beta) factor on the gradient; this notebook's momentum has none", "ema"),
+            (
+                "a Nesterov (look-ahead) step: this notebook's momentum is plain, "
+                "v <- beta * v - eta * g, then p <- p + v",
+                "nesterov",
+            ),
+            (
+                "beta applied to the gradient too, v <- beta * (v - eta * g): only the old "
+                "velocity decays, v <- beta * v - eta * g",
+                "beta_g",
+            ),
+            (
+                "(1 - beta) as the factor on the old velocity: the velocity keeps a fraction "
+                "beta of itself, v <- beta * v - eta * g",
+                "one_minus_beta_v",
+            ),
         )
     }
-    expect_close(
-        f"{what}: the update at step {step}",
-        _flat(p),
-        _flat(ref_p),
-        mistakes=mistakes,
-    )
+    mistakes[
+        "parameters that never changed: `p = p + v` only rebinds a name; update the array "
+        "in place, params[k] += velocity[k]"
+    ] = _flat(params)
+    # After one step, moving p with the old (zero) velocity and not moving p at all look the
+    # same; the second step tells them apart, so an unmoved p is judged there.
+    if step > 1 or not _close_flat(p, params):
+        expect_close(
+            f"{what}: the update at step {step}",
+            _flat(p),
+            _flat(ref_p),
+            mistakes=mistakes,
+        )
     expect_close(
         f"{what}: the velocity stored at step {step}",
         _flat(v),
         _flat(ref_v),
+        mistakes={
+            "a velocity with the opposite sign (v <- beta * v + eta * g, then p <- p - v): "
+            "the parameters move right, but this notebook stores v <- beta * v - eta * g and "
+            "then p <- p + v": -_flat(ref_v),
+            "eta applied when moving p (v <- beta * v - g, then p <- p + eta * v): the "
+            "parameters move right, but the stored velocity must already hold eta, "
+            "v <- beta * v - eta * g, then p <- p + v": _flat(ref_v) / eta,
+        },
         hint="Store the new velocity in the dict: velocity[k] = beta * velocity[k] - "
         "eta * grads[k] (or update it in place).",
     )
 
 
 def _call_update(fn, params, grads, velocity, eta, beta, what) -> None:
-    """Call the student's update on the live dicts (they must change in place)."""
-    grads = {k: g.copy() for k, g in grads.items()}
-    call(lambda: fn(params, grads, velocity, eta, beta), what=what)
+    """Call the student's update on the live dicts (they must change in place).
+
+    ``params`` and ``velocity`` reach the student through the lambda, uncopied, so the update
+    lands in the check's own dicts; ``grads`` is an argument of ``call``, which hands over a
+    copy and fails the step if it changes that copy (the step must leave the gradients alone).
+    """
+    call(lambda grads, p=params, v=velocity: fn(p, grads, v, eta, beta), grads, what=what)
 
 
 def _close_flat(a: dict, b: dict) -> bool:
@@ -511,6 +641,14 @@ def step_schedule(
             all(isinstance(e, int | float | np.floating | np.integer) for e in got),
             f"{what}(t) should return a number, got {type(got[0]).__name__}.",
         )
+        again = [call(sched, t, what=f"{what}({t})") for t in reversed(ts)][::-1]
+        expect(
+            all(isinstance(e, int | float | np.floating | np.integer) for e in again)
+            and np.array_equal(_asarray(again, dtype=float), _asarray(got, dtype=float), True),
+            f"{what}(t) gave other values when called again for the same t (in another order): "
+            "your schedule keeps state between calls (e.g. it multiplies a stored rate). "
+            "Compute the rate from t alone: eta0 * drop ** (t // every).",
+        )
         ref = _ref_step_schedule(eta0, drop, every)
         expected = [ref(t) for t in ts]
         expect_close(
@@ -531,6 +669,37 @@ def step_schedule(
                 ],
                 "a smooth exponential decay: the rate should stay flat between drops": [
                     eta0 * drop ** (t / every) for t in ts
+                ],
+                "a first drop already at t = 0: eta(0) must be eta0, and the first drop comes "
+                "at t = every": [eta0 * drop ** (t // every + 1) for t in ts],
+                "a drop that comes one epoch too late: epoch t = every already uses eta0 * "
+                "drop (epochs count from 0)": [eta0 * drop ** (max(t - 1, 0) // every) for t in ts],
+                "drop * (t // every) instead of drop ** (t // every): eta is multiplied by drop "
+                "once per `every` epochs, which is a power": [
+                    eta0 * drop * (t // every) for t in ts
+                ],
+                "(1 - drop) as the factor: drop is the factor eta is multiplied by (drop = 0.1 "
+                "leaves a tenth), eta0 * drop ** (t // every)": [
+                    eta0 * (1 - drop) ** (t // every) for t in ts
+                ],
+                "eta0 left out: the rate is eta0 * drop ** (t // every), starting at eta0": [
+                    drop ** (t // every) for t in ts
+                ],
+                "a rate that grows: multiply by drop, do not divide": [
+                    eta0 / drop ** (t // every) for t in ts
+                ],
+                "rounding t / every up (ceil) instead of down (t // every): the first drop "
+                "comes at t = 1, but epochs 0 .. every - 1 all use eta0": [
+                    eta0 * drop ** -(-t // every) for t in ts
+                ],
+                "a single drop: eta is multiplied by drop again every `every` epochs, "
+                "eta0 * drop ** (t // every)": [eta0 * drop ** min(t // every, 1) for t in ts],
+                "(eta0 * drop ** t) // every: ** binds tighter than //, so write the exponent "
+                "in parentheses, drop ** (t // every)": [eta0 * drop**t // every for t in ts],
+                "a drop every every + 1 epochs: t // (every + 1); the rate drops at t = every, "
+                "2 * every, ...": [eta0 * drop ** (t // (every + 1)) for t in ts],
+                "an exponent one too small, t // every - 1: eta(0) must be eta0": [
+                    eta0 * drop ** (t // every - 1) for t in ts
                 ],
             },
         )

@@ -168,3 +168,30 @@ def test_the_thief_would_find_a_reference_computed_before_the_call() -> None:
 def test_a_thief_reading_the_checks_frames_is_rejected(exercise: str) -> None:
     verdict = judge.judge_in_process("nb03", exercise, THIEVES[exercise])
     assert verdict is not None, f"{exercise}: the outside judge accepted a frame thief"
+
+
+# ----- mistakes named beyond the shared wrong answers ------------------------------------------
+def test_a_hard_coded_learning_rate_is_named() -> None:
+    def gradient_descent(grad_fn: Any, w0: np.ndarray, eta: float, steps: int) -> np.ndarray:
+        w = np.array(w0, dtype=float)
+        path = [w]
+        for _ in range(steps):
+            w = w - 0.1 * grad_fn(w)
+            path.append(w)
+        return np.array(path)
+
+    with pytest.raises(CheckError, match=r"a learning rate of 0\.1 instead of the eta = 0\.15"):
+        checks.gradient_descent(gradient_descent)
+
+
+def test_the_determinant_does_not_pass_for_the_largest_eigenvalue() -> None:
+    """Every visible bowl once had det(A) == lambda_max; the 3-D bowl now tells them apart."""
+    with pytest.raises(CheckError, match=r"2 / det\(A\)"):
+        checks.largest_stable_eta(lambda A: 2.0 / np.linalg.det(A))
+
+
+def test_a_rounded_rate_is_named_as_rounded() -> None:
+    with pytest.raises(CheckError, match="a rounded value"):
+        checks.convergence_rate(
+            lambda A, eta: round(float(np.max(np.abs(1 - eta * np.linalg.eigvalsh(A)))), 3)
+        )

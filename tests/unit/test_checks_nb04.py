@@ -258,3 +258,50 @@ def test_the_thief_would_find_a_reference_computed_before_the_call() -> None:
 def test_a_thief_reading_the_checks_frames_is_rejected(exercise: str) -> None:
     verdict = judge.judge_in_process("nb04", exercise, THIEVES[exercise])
     assert verdict is not None, f"{exercise}: the outside judge accepted a frame thief"
+
+
+# ----- numpy's global random state, other valid shuffles ----------------------------------------
+def _seeded_globally(n: int, batch_size: int, seed: int) -> list[np.ndarray]:
+    np.random.seed(seed)  # noqa: NPY002 - the mistake under test
+    order = np.random.permutation(n)  # noqa: NPY002
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
+def test_global_seeding_is_named_even_when_the_check_runs_twice() -> None:
+    """np.random.seed(seed) then a draw leaves the same global state on every run with that
+    seed, so a second run in a row would look untouched; the check stirs the state first."""
+    for _ in range(2):
+        with pytest.raises(CheckError, match="used numpy's global random state"):
+            checks.minibatch_indices(_seeded_globally)
+    verdict = judge.judge_in_process("nb04", "minibatch_indices", _seeded_globally)
+    assert verdict is not None and "used numpy's global random state" in verdict
+
+
+def _cut(order: Any, batch_size: int) -> list[np.ndarray]:
+    order = np.asarray(order)
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+VALID_SHUFFLES: dict[str, Callable[[int, int, int], list[np.ndarray]]] = {
+    "rng.choice without replacement": lambda n, bs, seed: _cut(
+        np.random.default_rng(seed).choice(n, n, replace=False), bs
+    ),
+    "a legacy RandomState of its own": lambda n, bs, seed: _cut(
+        np.random.RandomState(seed).permutation(n), bs
+    ),
+    "Python's random.Random": lambda n, bs, seed: _cut(
+        __import__("random").Random(seed).sample(range(n), n), bs
+    ),
+    "each batch sorted": lambda n, bs, seed: [
+        np.sort(b) for b in _cut(np.random.default_rng(seed).permutation(n), bs)
+    ],
+    "np.split at multiples of batch_size": lambda n, bs, seed: np.split(
+        np.random.default_rng(seed).permutation(n), range(bs, n, bs)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID_SHUFFLES))
+def test_other_valid_shuffles_pass(name: str) -> None:
+    checks.minibatch_indices(VALID_SHUFFLES[name])
+    assert judge.judge_in_process("nb04", "minibatch_indices", VALID_SHUFFLES[name]) is None

@@ -180,3 +180,41 @@ def test_a_student_reading_the_checks_frames_is_rejected(name: str) -> None:
     verdict = judge.judge_in_process("nb05", name, THIEVES[name])
     assert verdict is not None
     assert STOLEN == [], f"the thief found {STOLEN} in the frames of the {name} check"
+
+
+# ----- numpy's global random state; batches that change after they were yielded ---------------
+def _seeded_globally(n: int, batch_size: int, epochs: int, seed: Any = None) -> Any:
+    np.random.seed(seed)  # noqa: NPY002 - the mistake under test
+    for epoch in range(epochs):
+        order = np.random.permutation(n)  # noqa: NPY002
+        for start in range(0, n, batch_size):
+            yield epoch, order[start : start + batch_size]
+
+
+def test_global_seeding_is_named_even_when_the_check_runs_twice() -> None:
+    for _ in range(2):
+        with pytest.raises(CheckError, match="used numpy's global random state"):
+            checks.minibatch_stream(_seeded_globally)
+    verdict = judge.judge_in_process("nb05", "minibatch_stream", _seeded_globally)
+    assert verdict is not None and "used numpy's global random state" in verdict
+
+
+def test_a_reshuffled_array_passes_when_its_batches_are_copies() -> None:
+    def minibatch_stream(n: int, batch_size: int, epochs: int, seed: Any = None) -> Any:
+        rng = np.random.default_rng(seed)
+        order = np.arange(n)
+        for epoch in range(epochs):
+            rng.shuffle(order)
+            for start in range(0, n, batch_size):
+                yield epoch, order[start : start + batch_size].copy()
+
+    checks.minibatch_stream(minibatch_stream)
+    assert judge.judge_in_process("nb05", "minibatch_stream", minibatch_stream) is None
+
+
+def test_a_schedule_given_as_a_lambda_passes() -> None:
+    def step_schedule(eta0: float, drop: float, every: int) -> Any:
+        return lambda t: eta0 * drop ** (t // every)
+
+    checks.step_schedule(step_schedule)
+    assert judge.judge_in_process("nb05", "step_schedule", step_schedule) is None

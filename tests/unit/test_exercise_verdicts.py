@@ -22,8 +22,8 @@ from exercises import (
     wrong_answers,
 )
 
-# every notebook with a table of known-wrong answers (tests/notebooks/wrong/nbNN.py)
-NOTEBOOKS = sorted(p.stem for p in (ROOT / "tests" / "notebooks" / "wrong").glob("nb[0-9]*.py"))
+# every source notebook (solutions/NN_topic/NN_topic.ipynb), each with its wrong-answer table
+NOTEBOOKS = sorted(f"nb{p.name[:2]}" for p in (ROOT / "solutions").glob("[0-9][0-9]_*/*.ipynb"))
 NEEDS_THE_NOTEBOOK = {("nb08", "train_model")}
 
 

@@ -84,6 +84,84 @@ def loop_gradient(W, b, X, Y):
 """,
             "sigmoid_prime applied to a instead of z",
         ),
+        (
+            "W without its transpose",
+            """
+def loop_gradient(W, b, X, Y):
+    n = X.shape[0]
+    dW = np.zeros_like(W)
+    db = np.zeros_like(b)
+    for x, y in zip(X, Y):
+        z = x @ W + b
+        delta = (sigmoid(z) - y) * sigmoid_prime(z)
+        dW += np.outer(delta, x)
+        db += delta
+    return dW / n, db / n
+""",
+            "z computed with W instead of its transpose",
+        ),
+        (
+            "overwritten instead of accumulated",
+            """
+def loop_gradient(W, b, X, Y):
+    n = X.shape[0]
+    for x, y in zip(X, Y):
+        z = W @ x + b
+        delta = (sigmoid(z) - y) * sigmoid_prime(z)
+        dW = np.outer(delta, x)
+        db = delta
+    return dW / n, db / n
+""",
+            "only the last example counted",
+        ),
+        (
+            "return inside the loop",
+            """
+def loop_gradient(W, b, X, Y):
+    n = X.shape[0]
+    dW = np.zeros_like(W)
+    db = np.zeros_like(b)
+    for x, y in zip(X, Y):
+        z = W @ x + b
+        delta = (sigmoid(z) - y) * sigmoid_prime(z)
+        dW += np.outer(delta, x)
+        db += delta
+        return dW / n, db / n
+""",
+            "only the first example counted",
+        ),
+        (
+            "factor 2 from the square",
+            """
+def loop_gradient(W, b, X, Y):
+    n = X.shape[0]
+    dW = np.zeros_like(W)
+    db = np.zeros_like(b)
+    for x, y in zip(X, Y):
+        z = W @ x + b
+        delta = 2 * (sigmoid(z) - y) * sigmoid_prime(z)
+        dW += np.outer(delta, x)
+        db += delta
+    return dW / n, db / n
+""",
+            "an extra factor 2",
+        ),
+        (
+            "bias left out of z",
+            """
+def loop_gradient(W, b, X, Y):
+    n = X.shape[0]
+    dW = np.zeros_like(W)
+    db = np.zeros_like(b)
+    for x, y in zip(X, Y):
+        z = W @ x
+        delta = (sigmoid(z) - y) * sigmoid_prime(z)
+        dW += np.outer(delta, x)
+        db += delta
+    return dW / n, db / n
+""",
+            "z computed without the bias",
+        ),
     ],
     "batch_gradient": [
         (
@@ -155,6 +233,49 @@ def batch_gradient(W, b, X, Y):
 """,
             "contains a for loop",
         ),
+        (
+            "X @ W without .T",
+            """
+def batch_gradient(W, b, X, Y):
+    n = X.shape[0]
+    z = X @ W + b
+    delta = (sigmoid(z) - Y) * sigmoid_prime(z)
+    return delta.T @ X / n, delta.mean(axis=0)
+""",
+            "z computed with W instead of its transpose",
+        ),
+        (
+            "mean taken twice",
+            """
+def batch_gradient(W, b, X, Y):
+    n = X.shape[0]
+    z = X @ W.T + b
+    delta = (sigmoid(z) - Y) * sigmoid_prime(z) / n
+    return delta.T @ X / n, delta.sum(axis=0) / n
+""",
+            "the mean was taken twice",
+        ),
+        (
+            "product of the means",
+            """
+def batch_gradient(W, b, X, Y):
+    z = X @ W.T + b
+    delta = (sigmoid(z) - Y) * sigmoid_prime(z)
+    return np.outer(delta.mean(axis=0), X.mean(axis=0)), delta.mean(axis=0)
+""",
+            "the mean of products is not the product of means",
+        ),
+        (
+            "db a single number",
+            """
+def batch_gradient(W, b, X, Y):
+    n = X.shape[0]
+    z = X @ W.T + b
+    delta = (sigmoid(z) - Y) * sigmoid_prime(z)
+    return delta.T @ X / n, delta.mean()
+""",
+            "db averaged over everything",
+        ),
     ],
     "minibatch_indices": [
         (
@@ -210,6 +331,45 @@ def minibatch_indices(n, batch_size, seed):
     return [order[s:s + batch_size] for s in range(0, n, batch_size)]
 """,
             "ignores the seed",
+        ),
+        (
+            "np.random.seed",
+            """
+def minibatch_indices(n, batch_size, seed):
+    np.random.seed(seed)
+    order = np.random.permutation(n)
+    return [order[s:s + batch_size] for s in range(0, n, batch_size)]
+""",
+            "used numpy's global random state",
+        ),
+        (
+            "shuffled inside each batch only",
+            """
+def minibatch_indices(n, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    return [rng.permutation(np.arange(s, min(s + batch_size, n)))
+            for s in range(0, n, batch_size)]
+""",
+            "every batch is a contiguous block",
+        ),
+        (
+            "only the order of the batches shuffled",
+            """
+def minibatch_indices(n, batch_size, seed):
+    batches = [np.arange(s, min(s + batch_size, n)) for s in range(0, n, batch_size)]
+    order = np.random.default_rng(seed).permutation(len(batches))
+    return [batches[i] for i in order]
+""",
+            "every batch is a contiguous block",
+        ),
+        (
+            "np.array_split into equal parts",
+            """
+def minibatch_indices(n, batch_size, seed):
+    order = np.random.default_rng(seed).permutation(n)
+    return np.array_split(order, int(np.ceil(n / batch_size)))
+""",
+            "spread evenly",
         ),
     ],
     "train_epoch": [
@@ -298,6 +458,80 @@ def train_epoch(model, X, Y, batch_size, eta, seed):
 """,
             "expected one loss per batch",
         ),
+        (
+            "np.random.seed and an own shuffle",
+            """
+def train_epoch(model, X, Y, batch_size, eta, seed):
+    np.random.seed(seed)
+    order = np.random.permutation(X.shape[0])
+    losses = []
+    for start in range(0, X.shape[0], batch_size):
+        idx = order[start:start + batch_size]
+        L, dL_dyhat = mse(model(X[idx]), Y[idx])
+        model.backward(dL_dyhat)
+        sgd_step(model.named_params(), model.named_grads(), eta)
+        losses.append(L)
+    return losses
+""",
+            "used numpy's global random state",
+        ),
+        (
+            "seed not passed to minibatches",
+            """
+def train_epoch(model, X, Y, batch_size, eta, seed):
+    losses = []
+    for idx in minibatches(X.shape[0], batch_size):
+        L, dL_dyhat = mse(model(X[idx]), Y[idx])
+        model.backward(dL_dyhat)
+        sgd_step(model.named_params(), model.named_grads(), eta)
+        losses.append(L)
+    return losses
+""",
+            "without the seed",
+        ),
+        (
+            "gradient by hand, without 1/m",
+            """
+def train_epoch(model, X, Y, batch_size, eta, seed):
+    losses = []
+    for idx in minibatches(X.shape[0], batch_size, seed):
+        y_hat = model(X[idx])
+        L, _ = mse(y_hat, Y[idx])
+        model.backward(y_hat - Y[idx])
+        sgd_step(model.named_params(), model.named_grads(), eta)
+        losses.append(L)
+    return losses
+""",
+            "a missing 1/m",
+        ),
+        (
+            "no backward pass",
+            """
+def train_epoch(model, X, Y, batch_size, eta, seed):
+    losses = []
+    for idx in minibatches(X.shape[0], batch_size, seed):
+        L, dL_dyhat = mse(model(X[idx]), Y[idx])
+        losses.append(L)
+    return losses
+""",
+            "weights that never change",
+        ),
+        (
+            "inputs standardised in place",
+            """
+def train_epoch(model, X, Y, batch_size, eta, seed):
+    X -= X.mean(axis=0)
+    X /= X.std(axis=0)
+    losses = []
+    for idx in minibatches(X.shape[0], batch_size, seed):
+        L, dL_dyhat = mse(model(X[idx]), Y[idx])
+        model.backward(dL_dyhat)
+        sgd_step(model.named_params(), model.named_grads(), eta)
+        losses.append(L)
+    return losses
+""",
+            "changed its input `X` in place",
+        ),
     ],
     "activation_bytes": [
         (
@@ -339,6 +573,39 @@ def activation_bytes(sizes, batch_size, itemsize=8):
     return itemsize * (sum(sizes[:-1]) + sum(sizes[1:-1]))
 """,
             "the batch size left out",
+        ),
+        (
+            "input layer left out",
+            """
+def activation_bytes(sizes, batch_size, itemsize=8):
+    return itemsize * batch_size * 2 * sum(sizes[1:-1])
+""",
+            "the input X left out",
+        ),
+        (
+            "Linear inputs shifted by one",
+            """
+def activation_bytes(sizes, batch_size, itemsize=8):
+    return itemsize * batch_size * (sum(sizes[1:]) + sum(sizes[1:-1]))
+""",
+            "taken as sizes[1:]",
+        ),
+        (
+            "bits",
+            """
+def activation_bytes(sizes, batch_size, itemsize=8):
+    return 8 * itemsize * batch_size * (sum(sizes[:-1]) + sum(sizes[1:-1]))
+""",
+            "bits, not bytes",
+        ),
+        (
+            "sizes list changed in place",
+            """
+def activation_bytes(sizes, batch_size, itemsize=8):
+    sizes.pop()  # the output is not kept
+    return itemsize * batch_size * (sum(sizes) + sum(sizes[1:]))
+""",
+            "changed its input `sizes` in place",
         ),
     ],
 }

@@ -96,6 +96,43 @@ def minibatch_stream(n, batch_size, epochs, seed=None):
 """,
             "expected a pair (epoch, idx)",
         ),
+        (
+            "np.random.seed once, then global permutations",
+            """
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    np.random.seed(seed)
+    for epoch in range(epochs):
+        order = np.random.permutation(n)
+        for start in range(0, n, batch_size):
+            yield epoch, order[start:start + batch_size]
+""",
+            "used numpy's global random state",
+        ),
+        (
+            "one index array reshuffled in place",
+            """
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    rng = np.random.default_rng(seed)
+    order = np.arange(n)
+    for epoch in range(epochs):
+        rng.shuffle(order)
+        for start in range(0, n, batch_size):
+            yield epoch, order[start:start + batch_size]
+""",
+            "changed after it was yielded",
+        ),
+        (
+            "epochs counted from 1",
+            """
+def minibatch_stream(n, batch_size, epochs, seed=None):
+    rng = np.random.default_rng(seed)
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            yield epoch, order[start:start + batch_size]
+""",
+            "epochs are numbered 0",
+        ),
     ],
     "sgd": [
         (
@@ -132,7 +169,7 @@ def sgd(model, X, y, stream, eta, loss="mse"):
         losses.append(L)
     return losses
 """,
-            "an extra 1/n",
+            "an extra 1/|B|",
         ),
         (
             "whole data set every update",
@@ -206,6 +243,80 @@ def sgd(model, X, y, stream, eta, loss="mse"):
 """,
             "losses recorded after each update",
         ),
+        (
+            "schedule one epoch ahead",
+            """
+def sgd(model, X, y, stream, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for epoch, idx in stream:
+        rate = eta(epoch + 1) if callable(eta) else eta
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= rate * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "a schedule one epoch ahead",
+        ),
+        (
+            "schedule called per update",
+            """
+def sgd(model, X, y, stream, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for step, (epoch, idx) in enumerate(stream):
+        rate = eta(step) if callable(eta) else eta
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= rate * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "a schedule called with the update number",
+        ),
+        (
+            "divided by the data set size",
+            """
+def sgd(model, X, y, stream, eta, loss="mse"):
+    loss_fn = get_loss(loss)
+    losses = []
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= rate * grads[name] / len(X)
+        losses.append(L)
+    return losses
+""",
+            "an extra 1/n",
+        ),
+        (
+            "inputs standardised in place",
+            """
+def sgd(model, X, y, stream, eta, loss="mse"):
+    X -= X.mean(axis=0)
+    X /= X.std(axis=0)
+    loss_fn = get_loss(loss)
+    losses = []
+    for epoch, idx in stream:
+        rate = eta(epoch) if callable(eta) else eta
+        L, dL = loss_fn(model.forward(X[idx]), y[idx])
+        model.backward(dL)
+        grads = model.named_grads()
+        for name, p in model.named_params().items():
+            p -= rate * grads[name]
+        losses.append(L)
+    return losses
+""",
+            "changed its input `X` in place",
+        ),
     ],
     "gradient_noise": [
         (
@@ -242,6 +353,35 @@ def gradient_noise(grad_fn, n, batches):
     return float(np.mean([np.mean((grad_fn(idx) - g) ** 2) for idx in batches]))
 """,
             "a mean over the vector entries",
+        ),
+        (
+            "np.var of the batch gradients",
+            """
+def gradient_noise(grad_fn, n, batches):
+    gs = np.array([grad_fn(idx) for idx in batches])
+    return float(np.var(gs, axis=0).sum())
+""",
+            "as np.var does",
+        ),
+        (
+            "divided by the number of batches minus one",
+            """
+def gradient_noise(grad_fn, n, batches):
+    g = grad_fn(np.arange(n))
+    sq = [np.sum((grad_fn(idx) - g) ** 2) for idx in batches]
+    return float(np.sum(sq) / (len(batches) - 1))
+""",
+            "(number of batches - 1)",
+        ),
+        (
+            "squared norm of the mean difference",
+            """
+def gradient_noise(grad_fn, n, batches):
+    g = grad_fn(np.arange(n))
+    diff = np.mean([grad_fn(idx) - g for idx in batches], axis=0)
+    return float(np.sum(diff ** 2))
+""",
+            "the squared norm of the mean difference",
         ),
     ],
     "momentum_step": [
@@ -314,6 +454,48 @@ def momentum_step(params, grads, velocity, eta, beta):
 """,
             "other convention",
         ),
+        (
+            "gradient scaled in place",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        g = grads[name]
+        g *= eta
+        velocity[name] = beta * velocity[name] - g
+        p += velocity[name]
+""",
+            "changed its input `grads` in place",
+        ),
+        (
+            "parameters rebound",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        velocity[name] = beta * velocity[name] - eta * grads[name]
+        p = p + velocity[name]
+""",
+            "parameters that never changed",
+        ),
+        (
+            "velocity stored with the opposite sign",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        velocity[name] = beta * velocity[name] + eta * grads[name]
+        p -= velocity[name]
+""",
+            "a velocity with the opposite sign",
+        ),
+        (
+            "eta applied to the parameter step",
+            """
+def momentum_step(params, grads, velocity, eta, beta):
+    for name, p in params.items():
+        velocity[name] = beta * velocity[name] - grads[name]
+        p += eta * velocity[name]
+""",
+            "eta applied when moving p",
+        ),
     ],
     "step_schedule": [
         (
@@ -363,6 +545,49 @@ def step_schedule(eta0, drop, every):
     return eta0
 """,
             "should return a function",
+        ),
+        (
+            "times instead of power",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * drop * (t // every)
+    return eta
+""",
+            "drop * (t // every) instead of drop ** (t // every)",
+        ),
+        (
+            "1 - drop as the factor",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * (1 - drop) ** (t // every)
+    return eta
+""",
+            "(1 - drop) as the factor",
+        ),
+        (
+            "first drop at t = 0",
+            """
+def step_schedule(eta0, drop, every):
+    def eta(t):
+        return eta0 * drop ** (t // every + 1)
+    return eta
+""",
+            "a first drop already at t = 0",
+        ),
+        (
+            "a rate kept between calls",
+            """
+def step_schedule(eta0, drop, every):
+    rate = [eta0]
+    def eta(t):
+        if t > 0 and t % every == 0:
+            rate[0] *= drop
+        return rate[0]
+    return eta
+""",
+            "keeps state between calls",
         ),
     ],
 }
