@@ -1,4 +1,5 @@
-"""Small data sets for the course: seeded 2-D toy problems, 1-D regression, 8x8 digits, splitting.
+"""Small data sets for the course: seeded 2-D toy problems, 1-D regression, 8x8 digits, splitting,
+and the sequence tasks of ``bpkit.sequences`` (adding problem, delayed recall, noisy sine).
 
 Every generator takes a ``seed`` (int, ``np.random.Generator`` or None) and returns float64
 inputs. Classification sets return ``X`` of shape (n, 2) and integer labels ``y`` of shape (n,)
@@ -12,11 +13,15 @@ from importlib import resources
 import numpy as np
 
 from bpkit._validate import rng
+from bpkit.sequences import adding_problem, delayed_recall, noisy_sine
 
 __all__ = [
+    "adding_problem",
     "circles",
+    "delayed_recall",
     "load_digits",
     "moons",
+    "noisy_sine",
     "one_hot",
     "regression_1d",
     "spirals",

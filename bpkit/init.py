@@ -11,10 +11,14 @@ the same seed start from the same weights (up to rounding).
 |------------------|------------------------------------------------|--------------------------|
 | zeros            | all 0 (breaks symmetry: never use for W)       |                          |
 | normal           | N(0, scale**2)                                 |                          |
-| xavier_uniform   | U(-r, r), r = sqrt(6 / (fan_in + fan_out))     | tanh / sigmoid layers    |
-| xavier_normal    | N(0, 2 / (fan_in + fan_out))                   | tanh / sigmoid layers    |
+| xavier_uniform   | U(-r, r), r = sqrt(6 / (fan_in + fan_out))     | tanh layers (see below)  |
+| xavier_normal    | N(0, 2 / (fan_in + fan_out))                   | tanh layers (see below)  |
 | he_normal        | N(0, 2 / fan_in)                               | ReLU layers              |
 | he_uniform       | U(-r, r), r = sqrt(6 / fan_in)                 | ReLU layers              |
+
+Xavier's derivation assumes an activation with slope 1 at 0 and outputs centred on 0 (tanh).
+Sigmoid has slope 1/4 and outputs centred on 1/2: four times Xavier's scale is the usual choice,
+and deep sigmoid nets still vanish with it (notebook 06 measures both).
 """
 
 from __future__ import annotations

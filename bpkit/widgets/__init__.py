@@ -8,16 +8,19 @@ Example::
 Explorers: ``LearningRateExplorer`` (eta on a 1-D well, a 2-D bowl and a small net),
 ``InitExplorer`` (depth, activation and initializer vs per-layer statistics),
 ``BatchSizeExplorer`` (SGD to full batch on a 2-parameter regression) and
-``RegularizationExplorer`` (L2/L1, dropout and early stopping on a small noisy set).
+``RegularizationExplorer`` (L2/L1, dropout and early stopping on a small noisy set) and
+``BPTTExplorer`` (sequence length and the radius of W_h vs gradient norms through time).
 """
 
 from bpkit.widgets._base import Explorer
 from bpkit.widgets.batch_size import BatchSizeExplorer
+from bpkit.widgets.bptt import BPTTExplorer
 from bpkit.widgets.initialization import InitExplorer
 from bpkit.widgets.learning_rate import LearningRateExplorer
 from bpkit.widgets.regularization import RegularizationExplorer
 
 __all__ = [
+    "BPTTExplorer",
     "BatchSizeExplorer",
     "Explorer",
     "InitExplorer",

@@ -61,7 +61,12 @@ def test_bench_gradcheck_prints_directional_and_full_times():
 def test_bench_explorers_prints_median_and_p95_for_each_explorer():
     out = run("bench_explorers.py", "--repeat", "1")
     for name in ("LearningRate", "Init", "BatchSize", "Regularization"):
-        assert_lines(out, [rf"{name}Explorer +{NUMBER} +{NUMBER} +(yes|no)"])
+        assert_lines(out, [rf"{name}Explorer +{NUMBER} +{NUMBER} +(yes|NO)"])
+
+
+def test_bench_bptt_explorer_prints_median_and_p95():
+    out = run("bench_bptt_explorer.py", "--repeat", "1")
+    assert_lines(out, [rf"callback median +: +{NUMBER} ms", rf"callback p95 +: +{NUMBER} ms"])
 
 
 @pytest.mark.slow
