@@ -2,8 +2,11 @@
 
 One function per exercise, each running named, seeded cases. Initializers are checked
 statistically (shape, reproducibility, mean, spread and distribution over a large matrix), so any
-correct way of drawing the numbers passes; gradient norms and clipping are compared with bpkit's
-reference; the depth experiment is checked by the properties it must show.
+correct way of drawing the numbers passes; a wrong spread is named from a list of formulas, or
+else by which fans it reads (two more draws, of shapes that share fan_in or fan_out with the
+first). Gradient norms and clipping are compared with bpkit's reference; the depth experiment is
+checked by the properties it must show, and its first, spied-on run is compared with the exact
+results of a few named mistakes.
 
 The keyword arguments let the hidden tests run the same checks on other shapes and seeds.
 """
@@ -77,30 +80,103 @@ def _reproducible(fn: Callable[..., Any], shape: tuple[int, int], seed: int, nam
 
 
 def _spread(
-    name: str, shape: tuple[int, int], W: np.ndarray, target: float, mistakes: dict[str, float]
+    name: str,
+    shape: tuple[int, int],
+    W: np.ndarray,
+    target: float,
+    mistakes: dict[str, float],
+    fans: Callable[[float], str],
 ) -> None:
-    """Compare the measured standard deviation with the formula and name a near mistake."""
+    """Compare the measured standard deviation with the formula and name a near mistake.
+
+    mistakes: {label: the standard deviation that mistake gives}; fans(std): the diagnosis of
+    which fans the formula reads (it draws more matrices, so it runs only on failure).
+    """
     std = float(W.std())
     mean = float(W.mean())
     d_out, d_in = shape
-    expect(
-        abs(mean) < 0.05 * target,
-        f"{name}({shape}): the values have mean {mean:.4g}; weights must be centred on 0 "
-        f"(expected standard deviation {target:.4g}).",
-    )
-    if abs(std / target - 1) <= STD_TOL:
-        return
-    for label, value in mistakes.items():
-        if abs(std / value - 1) <= STD_TOL:
-            raise CheckError(
-                f"{name}({shape}): the standard deviation is {std:.4g}, expected {target:.4g}. "
-                f"It looks like {label}. For W of shape (d_out, d_in) = {shape}, "
-                f"fan_in = d_in = {d_in} and fan_out = d_out = {d_out}."
+    if abs(mean) >= 0.05 * max(target, std):  # far beyond the noise of a mean of 30,000 draws
+        swapped = abs(mean / target - 1) < 0.2 and abs(std - 1) < 0.05  # normal(std, size)
+        raise CheckError(
+            f"{name}({shape}): the values have mean {mean:.4g}; weights must be centred on 0 "
+            f"(expected standard deviation {target:.4g})."
+            + (
+                " These look like draws with mean std and standard deviation 1, as "
+                "rng.normal(std, size=shape) makes: rng.normal takes the mean first, so write "
+                "rng.normal(0.0, std, size=shape)."
+                if swapped
+                else " Draw from a range symmetric around 0: rng.uniform(-r, r, size=shape) or "
+                "rng.normal(0.0, std, size=shape)."
             )
-    raise CheckError(
-        f"{name}({shape}): the standard deviation of the values is {std:.4g}, expected "
-        f"{target:.4g} (fan_in = {d_in}, fan_out = {d_out}). Check the formula."
+        )
+    if _same_spread(std, target):
+        return
+    head = f"{name}({shape}): the standard deviation is {std:.4g}, expected {target:.4g}."
+    fan_text = (
+        f"For W of shape (d_out, d_in) = {shape}, fan_in = d_in = {d_in} and "
+        f"fan_out = d_out = {d_out}."
     )
+    label = next((text for text, value in mistakes.items() if _same_spread(std, value)), "")
+    label = label or fans(std)
+    if label:
+        raise CheckError(f"{head} It looks like {label}. {fan_text}")
+    raise CheckError(f"{head} {fan_text} Check the formula.")
+
+
+def _same_spread(a: float, b: float) -> bool:
+    return abs(a / b - 1) <= STD_TOL
+
+
+def _fan_diagnosis(
+    fn: Callable[..., Any],
+    name: str,
+    shape: tuple[int, int],
+    seed: int,
+    ideal: Callable[[int, int], float],
+    uses: str,
+) -> Callable[[float], str]:
+    """Which fans a wrong formula reads, told by two more draws.
+
+    The square shapes (d_in, d_in) and (d_out, d_out) share fan_in, resp. fan_out, with
+    ``shape``: if the spread does not move when only fan_out changes, the formula ignores
+    fan_out, and so on. ``ideal(fan_in, fan_out)`` is the right standard deviation and ``uses``
+    the right formula in words.
+    """
+    d_out, d_in = shape
+
+    def diagnose(std: float) -> str:
+        same_in, same_out = (d_in, d_in), (d_out, d_out)
+        s_in = float(_draw(fn, same_in, seed, f"{name}({same_in}, seed={seed})").std())
+        s_out = float(_draw(fn, same_out, seed, f"{name}({same_out}, seed={seed})").std())
+        reads_out = not _same_spread(s_in, std)  # only fan_out differs between the two
+        reads_in = not _same_spread(s_out, std)  # only fan_in differs
+        needs_out = not _same_spread(ideal(d_in, d_in), ideal(d_in, d_out))
+        seen = (
+            f" (shapes {shape}, {same_in} and {same_out} gave standard deviations {std:.3g}, "
+            f"{s_in:.3g} and {s_out:.3g})"
+        )
+        if not reads_in and not reads_out:
+            return f"a scale that does not depend on the shape: {uses}{seen}"
+        if reads_in and not reads_out and needs_out:
+            return f"a formula that uses only fan_in and ignores fan_out: {uses}{seen}"
+        if reads_out and not reads_in:
+            if needs_out:
+                return f"a formula that uses only fan_out and ignores fan_in: {uses}{seen}"
+            return f"a formula that uses fan_out instead of fan_in: {uses}{seen}"
+        if reads_out and not needs_out:
+            return f"a formula that uses fan_out too: {uses}{seen}"
+        right = _same_spread(s_in / std, ideal(d_in, d_in) / ideal(d_in, d_out)) and (
+            _same_spread(s_out / std, ideal(d_out, d_out) / ideal(d_in, d_out))
+        )
+        if right:
+            factor = std / ideal(d_in, d_out)
+            return (
+                f"the right fans with a constant factor off: every spread is {factor:.3g} times "
+                f"the right one; {uses}"
+            )
+        return ""
+
+    return diagnose
 
 
 def xavier_uniform(
@@ -127,22 +203,46 @@ def xavier_uniform(
                 f"r = {r:.4g}, yet the spread is right: these look like draws from a normal "
                 "distribution. xavier_uniform draws uniformly: rng.uniform(-r, r, size=shape)."
             )
+    root3 = float(_sqrt(3.0))
     _spread(
         name,
         big,
         W,
         std,
         {
-            "a bound that uses only fan_in (that is He's uniform bound without the 2)": float(
+            "a bound that uses only fan_in: r = sqrt(6 / fan_in) is He's uniform bound (for "
+            "ReLU); Xavier's r = sqrt(6 / (fan_in + fan_out)) uses fan_out too": float(
                 _sqrt(2.0 / fan_in)
             ),
-            "a bound that uses only fan_out": float(_sqrt(2.0 / fan_out)),
-            "the standard deviation sqrt(2 / (fan_in + fan_out)) used as the bound r": std
-            / float(_sqrt(3.0)),
+            "a bound that uses only fan_out and ignores fan_in": float(_sqrt(2.0 / fan_out)),
+            "the standard deviation sqrt(2 / (fan_in + fan_out)) used as the bound r": std / root3,
             "a missing square root: r = sqrt(6 / (fan_in + fan_out))": 6.0
             / (fan_in + fan_out)
-            / float(_sqrt(3.0)),
+            / root3,
+            "the square root taken of the 6 only: r = sqrt(6 / (fan_in + fan_out))": float(
+                _sqrt(6.0)
+            )
+            / (fan_in + fan_out)
+            / root3,
+            "a product fan_in * fan_out where the formula has a sum": float(
+                _sqrt(6.0 / (fan_in * fan_out))
+            )
+            / root3,
+            "a bound of r / 2: rng.random() - 0.5 lies in [-0.5, 0.5), so scale it by 2 r "
+            "(or use rng.uniform(-r, r))": std / 2,
+            "normal draws with the bound r as their standard deviation; draw uniformly, "
+            "rng.uniform(-r, r, size=shape)": r,
+            "an operator-precedence slip: 6 / fan_in + fan_out means (6 / fan_in) + fan_out; "
+            "write 6 / (fan_in + fan_out)": float(_sqrt(6.0 / fan_in + fan_out)) / root3,
         },
+        _fan_diagnosis(
+            student_fn,
+            name,
+            big,
+            seed + 8,
+            lambda i, o: float(_sqrt(2.0 / (i + o))),
+            "Xavier's bound r = sqrt(6 / (fan_in + fan_out)) uses both",
+        ),
     )
     expect(
         biggest <= r * (1 + 1e-12),
@@ -186,7 +286,19 @@ def he_normal(
             "Xavier's 2 / (fan_in + fan_out) instead of He's 2 / fan_in": float(
                 _sqrt(2.0 / (fan_in + fan_out))
             ),
+            "the square root taken of fan_in only: the standard deviation is sqrt(2 / fan_in), "
+            "not 2 / sqrt(fan_in)": 2.0 / float(_sqrt(fan_in)),
+            "the square root taken of the 2 only: the standard deviation is sqrt(2 / fan_in), "
+            "not sqrt(2) / fan_in": float(_sqrt(2.0)) / fan_in,
         },
+        _fan_diagnosis(
+            student_fn,
+            name,
+            big,
+            seed + 8,
+            lambda i, o: float(_sqrt(2.0 / i)),
+            "He's standard deviation sqrt(2 / fan_in) uses fan_in only",
+        ),
     )
     tail = float((abs(W) > 2 * std).mean())  # 4.55% for a normal distribution, 0 for uniform
     expect(
@@ -199,12 +311,27 @@ def he_normal(
 
 
 # ----- exercise 3: per-layer gradient norms ------------------------------------------------------
-def _linear_norms(model: Any, which: str = "grad") -> np.ndarray:
+_NORMS: dict[str, Callable[[np.ndarray], float]] = {
+    "frobenius": lambda g: float(np.linalg.norm(g)),
+    "spectral": lambda g: float(np.linalg.norm(g, 2)),
+    "max column sum": lambda g: float(np.linalg.norm(g, 1)),
+    "max row sum": lambda g: float(np.linalg.norm(g, np.inf)),
+    "largest entry": lambda g: float(abs(g).max()),
+    "sum of |entries|": lambda g: float(abs(g).sum()),
+    "mean of |entries|": lambda g: float(abs(g).mean()),
+    "rms": lambda g: float(_sqrt((g**2).mean())),
+    "per entry": lambda g: float(np.linalg.norm(g)) / g.size,
+}
+
+
+def _linear_norms(model: Any, which: str = "grad", norm: str = "frobenius") -> np.ndarray:
+    """One number per Linear layer: ``norm`` of dL/dW ("grad"), of W ("weight"), or of dW
+    and db together ("both")."""
     out = []
     for layer in model.layers:
         if isinstance(layer, Linear):
             if which == "grad":
-                out.append(float(np.linalg.norm(layer.grads["W"])))
+                out.append(_NORMS[norm](layer.grads["W"]))
             elif which == "weight":
                 out.append(float(np.linalg.norm(layer.params["W"])))
             else:  # W and b together
@@ -278,6 +405,31 @@ def grad_norms(
                 MISSING_1_OVER_N + " (use bpkit's mse, whose gradient is already divided by n)": (
                     expected * n
                 ),
+                "all zeros: the gradients were read before model.backward(dL) filled them": (
+                    0.0 * expected
+                ),
+                "the spectral norm (the largest singular value, np.linalg.norm(dW, 2)); the "
+                "course measures the Frobenius norm, np.linalg.norm(dW) with no second "
+                "argument": _linear_norms(ref, norm="spectral"),
+                "the matrix 1-norm (largest column sum, np.linalg.norm(dW, 1)); use the "
+                "Frobenius norm, np.linalg.norm(dW)": _linear_norms(ref, norm="max column sum"),
+                "the matrix inf-norm (largest row sum, np.linalg.norm(dW, np.inf)); use the "
+                "Frobenius norm, np.linalg.norm(dW)": _linear_norms(ref, norm="max row sum"),
+                "the largest entry |dW| instead of the Frobenius norm sqrt(sum of dW**2)": (
+                    _linear_norms(ref, norm="largest entry")
+                ),
+                "the sum of |dW| instead of the Frobenius norm sqrt(sum of dW**2)": _linear_norms(
+                    ref, norm="sum of |entries|"
+                ),
+                "the mean of |dW| instead of the Frobenius norm sqrt(sum of dW**2)": (
+                    _linear_norms(ref, norm="mean of |entries|")
+                ),
+                "the root mean square of dW, sqrt(mean(dW**2)); the Frobenius norm sums the "
+                "squares, sqrt(sum(dW**2))": _linear_norms(ref, norm="rms"),
+                "the norm divided by the number of entries; the Frobenius norm is "
+                "sqrt(sum(dW**2)), with no division": _linear_norms(ref, norm="per entry"),
+                "a loss gradient 2 (y_hat - y) / n, twice bpkit's: the MSE here is "
+                "sum((y_hat - y)**2) / (2n), so use bpkit's mse": 2 * expected,
             },
             rtol=1e-6,
             atol=1e-12,
@@ -318,10 +470,52 @@ def _profile(
         f"mlp([width] * depth + [1]) has exactly depth = {depth} Linear layers.",
     )
     expect(
+        bool((arr != 0).any()),
+        f"{what}: every norm is 0: the gradients were read before a backward pass filled them. "
+        "Run the forward pass, the MSE loss and model.backward(dL), then measure.",
+    )
+    expect(
         bool(_isfinite(arr).all()) and bool((arr > 0).all()),
         f"{what}: every norm should be a positive, finite number; got {arr}.",
     )
     return arr
+
+
+def _reference_profile(activation: str, seed: int, depth: int, width: int, n: int) -> np.ndarray:
+    """What depth_profile(activation, he_normal, ...) gives, as its docstring says."""
+    model = mlp([width] * depth + [1], activation=activation, init=_ref_he_normal, seed=seed)
+    gen = _default_rng(seed)
+    X, y = gen.standard_normal((n, width)), gen.standard_normal((n, 1))
+    L, dL = mse(model.forward(X), y)
+    model.backward(dL)
+    return _linear_norms(model)
+
+
+def _profile_mistakes(what: str, got: np.ndarray) -> None:
+    """Name the mistake behind the first (spied) run of depth_profile, if it looks like one.
+
+    Only exact matches count: a correct answer that draws its data some other way still passes
+    on the properties checked afterwards.
+    """
+    right = _reference_profile("relu", 0, depth=4, width=8, n=16)
+    if _close_norms(got, right):
+        return
+    mistakes = {
+        f"{MISSING_1_OVER_N}: the gradient of the loss must be that of bpkit's mse, "
+        "(y_hat - y) / n (your grad_norms does it right)": right * 16,
+        "a batch of 256 examples whatever n is: draw X of shape (n, width) and y of shape "
+        "(n, 1)": _reference_profile("relu", 0, depth=4, width=8, n=256),
+        "a batch of width examples instead of n: draw X of shape (n, width)": (
+            _reference_profile("relu", 0, depth=4, width=8, n=8)
+        ),
+        "the layers listed from output to input; list them input side first": right[::-1],
+    }
+    label = next((k for k, v in mistakes.items() if _close_norms(got, v)), None)
+    expect(label is None, f"{what} looks like {label}.")
+
+
+def _close_norms(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool((abs(a - b) <= 1e-9 * abs(b) + 1e-300).all())
 
 
 def _spread_log10(arr: np.ndarray) -> float:
@@ -344,6 +538,7 @@ def depth_profile(
     guard()
     calls: list[tuple[int, ...]] = []
     drawn: list[float] = []
+    drawn_1: list[float] = []
 
     def spy(shape: Any, seed: Any = None, dtype: Any = np.float64) -> np.ndarray:
         calls.append(tuple(int(s) for s in shape))
@@ -351,8 +546,14 @@ def depth_profile(
         drawn.append(float(np.linalg.norm(W)))
         return W
 
+    def spy_1(shape: Any, seed: Any = None, dtype: Any = np.float64) -> np.ndarray:
+        W = _ref_he_normal(shape, seed=seed, dtype=dtype)
+        drawn_1.append(float(np.linalg.norm(W)))
+        return W
+
+    small = {"depth": 4, "width": 8, "n": 16}
     what = "depth_profile('relu', init, depth=4, width=8, n=16)"
-    got = _profile(student_fn, "relu", spy, 0, what, [calls, drawn], depth=4, width=8, n=16)
+    got = _profile(student_fn, "relu", spy, 0, what, [calls, drawn], **small)
     if len(drawn) == got.size:
         expect(
             not bool((abs(got - _asarray(drawn)) <= 1e-9 * _asarray(drawn)).all()),
@@ -373,6 +574,21 @@ def depth_profile(
         calls == wanted,
         f"{what} called init with shapes {calls}, expected {wanted}: (d_out, d_in) per layer.",
     )
+    again = _profile(student_fn, "relu", _ref_he_normal, 0, f"{what}, called again", **small)
+    expect(
+        bool((again == got).all()),
+        f"{what} gave different norms on two calls with the same seed: pass seed=seed to mlp "
+        "and draw X and y from np.random.default_rng(seed), so that a seed fixes the weights "
+        "and the data.",
+    )
+    what_1 = "depth_profile('relu', init, depth=4, width=8, n=16, seed=1)"
+    _profile(student_fn, "relu", spy_1, 1, what_1, [drawn_1], **small)
+    expect(
+        drawn_1 != drawn,
+        f"{what_1} built the same weights as with seed=0: the network ignores the seed. Pass "
+        "seed=seed to mlp (its default seed is always 0).",
+    )
+    _profile_mistakes(what, got)
 
     relu = [
         _profile(
@@ -391,6 +607,11 @@ def depth_profile(
         not bool((abs(sig_he - relu[0]) <= 1e-12 * abs(relu[0])).all()),
         "depth_profile gave the same norms for 'relu' and 'sigmoid': pass the activation to "
         "mlp(..., activation=activation).",
+    )
+    expect(
+        not bool((relu[0] == relu[1]).all()),
+        f"depth_profile gave the same norms for seed={seeds[0]} and seed={seeds[1]}: it ignores "
+        "its seed. Pass seed=seed to mlp and draw the data from np.random.default_rng(seed).",
     )
     relu_spread = sum(_spread_log10(a) for a in relu) / len(relu)
     lo = min(float(a.min()) for a in relu)
@@ -472,6 +693,16 @@ def clip_by_global_norm(
         values = {k: np.clip(v, -max_norm, max_norm) for k, v in original.items()}
         sum_norms = sum(float(_sqrt((v**2).sum())) for v in original.values())
         by_sum = {k: v * min(1.0, max_norm / sum_norms) for k, v in original.items()}
+        squared = {k: v * min(1.0, max_norm / norm**2) for k, v in original.items()}
+        upside_down = {
+            k: v * (norm / max_norm if norm > max_norm else 1.0) for k, v in original.items()
+        }
+        last = float(_sqrt((list(original.values())[-1] ** 2).sum()))
+        by_last = {k: v * min(1.0, max_norm / last) for k, v in original.items()}
+        rms = norm / float(_sqrt(sum(v.size for v in original.values())))
+        by_rms = {k: v * min(1.0, max_norm / rms) for k, v in original.items()}
+        root_sum = float(_sqrt(sum_norms))
+        by_root_sum = {k: v * min(1.0, max_norm / root_sum) for k, v in original.items()}
         expect_close(
             f"{what}: the result of clipping",
             _flat(grads),
@@ -485,14 +716,33 @@ def clip_by_global_norm(
                 "norm": _flat(values),
                 "a sum of the arrays' norms; the global norm is the square root of the sum of "
                 "all squared entries": _flat(by_sum),
+                "gradients that were not changed at all: `g = g * factor` only makes the name "
+                "g point to a new array; scale the array itself, g *= factor": _flat(original),
+                "the factor upside down: multiply by max_norm / norm, which is below 1": _flat(
+                    upside_down
+                ),
+                "the squared global norm used for clipping (take the square root of the sum "
+                "of squares)": _flat(squared),
+                "the norm of the last array only, not of all arrays together (is the norm "
+                "overwritten inside a loop?)": _flat(by_last),
+                "the square root of a sum of the arrays' norms; the global norm is the square "
+                "root of the sum of all squared entries": _flat(by_root_sum),
+                "the root mean square of the entries; the global norm is the square root of "
+                "their sum of squares, not of their mean": _flat(by_rms),
             },
+            rtol=1e-5,  # a safety epsilon, max_norm / (norm + 1e-6), is fine
         )
         expect_close(
             f"{what}: the returned norm",
             got,
             norm,
             mistakes={
-                "the norm after clipping; return the norm before clipping": min(norm, max_norm)
+                "the norm after clipping; return the norm before clipping": min(norm, max_norm),
+                "the scaling factor; return the global norm before clipping": min(
+                    1.0, max_norm / norm
+                ),
+                "the squared global norm; return its square root": norm**2,
             },
+            rtol=1e-5,
         )
     passed("clip_by_global_norm")

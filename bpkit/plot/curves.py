@@ -40,6 +40,9 @@ def training_curves(
 ) -> np.ndarray:
     """Plot train and validation loss (and metric) per epoch, marking the early-stopping point.
 
+    Epochs are counted from 0, as ``fit``'s history counts them: the x-axis runs from 0 to
+    n_epochs - 1, and the marked epoch is ``history.best_epoch`` itself.
+
     Inputs:
       history: a ``bpkit.train.History`` or a mapping with keys ``loss`` and optionally
         ``val_loss``, ``metric``, ``val_metric`` (lists of length n_epochs) and ``best_epoch``
@@ -70,16 +73,15 @@ def training_curves(
     if metric:
         panels.append((axes[1], met, val_met, _field(history, "metric_name") or "metric"))
     for a, tr, va, ylabel in panels:
-        epochs = np.arange(1, tr.size + 1)
-        a.plot(epochs, tr, color=TRAIN_COLOR, lw=1.4, label="train")
+        a.plot(np.arange(tr.size), tr, color=TRAIN_COLOR, lw=1.4, label="train")
         if va.size:
-            a.plot(np.arange(1, va.size + 1), va, color=VAL_COLOR, lw=1.4, label="validation")
+            a.plot(np.arange(va.size), va, color=VAL_COLOR, lw=1.4, label="validation")
         if best is not None and 0 <= int(best) < max(tr.size, va.size):
             b = int(best)
             what = "early stop: best" if stopped else "best validation"
-            a.axvline(b + 1, color=MARK_COLOR, lw=0.8, ls="--", label=f"{what} (epoch {b + 1})")
+            a.axvline(b, color=MARK_COLOR, lw=0.8, ls="--", label=f"{what} (epoch {b})")
             ref = va if va.size > b else tr
-            a.plot([b + 1], [ref[b]], "o", color=MARK_COLOR, ms=4)
+            a.plot([b], [ref[b]], "o", color=MARK_COLOR, ms=4)
         a.set_xlabel("epoch")
         a.set_ylabel(ylabel)
         if log_loss and a is axes[0]:
@@ -100,7 +102,7 @@ def update_ratios(
     Inputs:
       ratios: ``{layer name: [ratio per step]}`` (e.g. collected from
         ``bpkit.diagnostics.update_ratio`` in a training callback), or an array of shape
-        (n_steps, n_layers).
+        (n_steps, n_layers). Steps are counted from 0, like epochs.
       target: a reference level drawn as a dashed line (about 1e-3 is a common rule of thumb).
     Returns:
       the Axes.
@@ -115,7 +117,7 @@ def update_ratios(
         raise ValueError("update_ratios: no layers given")
     for i, (name, vals) in enumerate(series.items()):
         shown = np.where(vals > 0, vals, np.nan)
-        ax.plot(np.arange(1, vals.size + 1), shown, color=color(i), lw=1.2, label=name)
+        ax.plot(np.arange(vals.size), shown, color=color(i), lw=1.2, label=name)
     ax.axhline(target, color=MARK_COLOR, lw=0.8, ls="--", label=f"{target:g}")
     ax.set_yscale("log")
     ax.set_xlabel("step")

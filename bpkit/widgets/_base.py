@@ -2,13 +2,16 @@
 
 How a picture reaches the browser:
 
-* Inline (the default backend): the figure lives on an off-screen Agg canvas. Static parts
-  (axes, ticks, contours) are drawn once and cached as a background bitmap; on every change only
-  the artists that move are redrawn on top of it (blitting), then the bitmap is encoded as a
-  PNG with fast compression and sent in an ``ipywidgets.Image``. This costs a few ms instead of
-  a full draw (tens of ms).
-* ipympl (``%matplotlib widget``): the figure's own canvas widget is shown, and a change calls
-  ``canvas.draw_idle()``.
+* ``mode="png"`` (the default with matplotlib's inline backend): the figure lives on an
+  off-screen Agg canvas. Static parts (axes, ticks, contours) are drawn once and cached as a
+  background bitmap; on every change only the artists that move are redrawn on top of it
+  (blitting), then the bitmap is encoded as a PNG with fast compression and sent in an
+  ``ipywidgets.Image``. This costs a few ms instead of a full draw (tens of ms). When a control
+  changes the extent of the run (steps, epochs, depth), the x-axis is fitted to it with
+  :meth:`Explorer._fit_x`, and only that axes' column of the background is drawn again; the
+  last few backgrounds are kept, so going back to a run length already shown draws nothing.
+* ``mode="ipympl"`` (the default after ``%matplotlib widget``): the figure's own canvas
+  widget is shown, and a change calls ``canvas.draw_idle()``.
 
 Slider callbacks run in the kernel one at a time. Two guards keep a drag from queueing stale
 frames: explorers whose update is inherently slow mark their controls ``continuous_update=False``
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,6 +37,8 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import IdentityTransform
 from PIL import Image as PILImage
 from threadpoolctl import threadpool_limits
 
@@ -42,6 +48,8 @@ from bpkit.plot._style import RC, WARN_COLOR, style_axes
 DIVERGED = 1e4
 # Inside a kernel, updates start at least this many seconds (or one update-duration) apart.
 MIN_INTERVAL = 0.03
+# Static layers kept per explorer, one per combination of x-ranges (about 0.7 MB each).
+BACKGROUNDS = 12
 
 
 def ipympl_active() -> bool:
@@ -75,6 +83,11 @@ class Explorer:
         self.state: dict[str, Any] = {}
         self._dynamic: list[Artist] = []
         self._background: Any = None
+        self._stale = True  # the whole cached background must be drawn (again) before blitting
+        self._stale_axes: list[Axes] = []  # axes whose static layer must be drawn again
+        self._columns: dict[Axes, tuple[float, float]] | None = None  # see _axes_columns
+        # static layers already drawn, by the x-ranges of the axes (most recent last)
+        self._backgrounds: OrderedDict[tuple, tuple[Any, dict | None]] = OrderedDict()
         self._hold = False
         self._pending: asyncio.TimerHandle | None = None
         self._last_end = 0.0
@@ -92,7 +105,6 @@ class Explorer:
             view: widgets.Widget = self.image
         else:
             view = self.fig.canvas
-        self._full_draw()
         self.update()
         for w in self.controls.values():
             w.observe(self._on_change, names="value")
@@ -141,6 +153,14 @@ class Explorer:
     def _style(ax: Axes, nbins: int = 3) -> Axes:
         return style_axes(ax, nbins=nbins)
 
+    def _fit_x(self, ax: Axes, lo: float, hi: float) -> None:
+        """Fit the x-axis of ``ax`` to the run shown (e.g. 0 .. steps); when the range changes,
+        the static layer of ``ax`` (ticks and labels) is drawn again on the next render."""
+        if tuple(ax.get_xlim()) != (lo, hi):
+            ax.set_xlim(lo, hi)
+            if self.mode == "png" and ax not in self._stale_axes:
+                self._stale_axes.append(ax)
+
     # ----- public -----------------------------------------------------------------------------
     @property
     def values(self) -> dict[str, Any]:
@@ -181,7 +201,8 @@ class Explorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def png(self) -> bytes:
-        """The PNG currently shown (inline mode), or a fresh rendering (ipympl mode)."""
+        """The picture as PNG bytes: the frame currently shown (``mode="png"``), or a fresh
+        rendering of the figure (``mode="ipympl"``)."""
         if self.image is not None:
             return bytes(self.image.value)
         buf = io.BytesIO()
@@ -249,15 +270,91 @@ class Explorer:
         self.update()
 
     def _full_draw(self) -> None:
-        """Draw the static parts and cache them (call after changing limits or static artists)."""
+        """Draw the static parts and cache them. It runs on the next render after
+        ``self._stale = True`` (set it after changing static artists; x-ranges that follow the
+        run go through :meth:`_fit_x` instead)."""
         if self.mode == "png":
-            self.fig.canvas.draw()
-            self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+            canvas = self.fig.canvas
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._columns = None  # measured when a partial redraw first needs them
+            self._remember()
+        self._stale, self._stale_axes = False, []
+
+    def _x_ranges(self) -> tuple:
+        return tuple(tuple(ax.get_xlim()) for ax in self.fig.axes)
+
+    def _remember(self) -> None:
+        """Keep the current static layer for its x-ranges: going back to a run length already
+        shown (a slider dragged back) costs no drawing at all."""
+        self._backgrounds[self._x_ranges()] = (self._background, self._columns)
+        self._backgrounds.move_to_end(self._x_ranges())
+        while len(self._backgrounds) > BACKGROUNDS:
+            self._backgrounds.popitem(last=False)
+
+    def _axes_columns(self, renderer: Any) -> dict[Axes, tuple[float, float]]:
+        """The full-height pixel column each axes may repaint: from the right edge of its left
+        neighbour's tight box to the left edge of its right neighbour's (or the figure's edge).
+        Measured once, when a partial redraw first needs them (tight boxes cost about as much
+        as a draw), then kept: the neighbours of a redrawn axes do not change."""
+        boxes = sorted(
+            ((ax.get_tightbbox(renderer), ax) for ax in self.fig.axes), key=lambda b: b[0].x0
+        )
+        columns = {}
+        for i, (box, ax) in enumerate(boxes):
+            left = boxes[i - 1][0].x1 + 1 if i > 0 else 0.0
+            right = boxes[i + 1][0].x0 - 1 if i + 1 < len(boxes) else self.fig.bbox.width
+            if left > box.x0 or right < box.x1:  # overlapping neighbours: no column of its own
+                continue
+            columns[ax] = (left, right)
+        return columns
+
+    def _redraw_axes(self, axes: list[Axes]) -> None:
+        """Draw the static layer of some axes again, over the cached background.
+
+        Each axes owns the full-height column between its neighbours (see ``_axes_columns``);
+        the column is painted with the figure colour and the axes drawn into it (animated
+        artists excluded, as in a full draw). That costs about one axes' share of a full draw,
+        and gives the same pixels. Falls back to a full draw when an axes has no column.
+        """
+        canvas, fig = self.fig.canvas, self.fig
+        renderer = canvas.get_renderer()
+        if self._columns is None:
+            self._columns = self._axes_columns(renderer)
+        if any(ax not in self._columns for ax in axes):
+            self._full_draw()
+            return
+        canvas.restore_region(self._background)
+        for ax in axes:
+            x0, x1 = self._columns[ax]
+            blank = Rectangle(
+                (x0, 0), x1 - x0, fig.bbox.height, facecolor=fig.get_facecolor(), edgecolor="none"
+            )
+            blank.set_figure(fig)
+            blank.set_transform(IdentityTransform())  # display (pixel) coordinates
+            blank.draw(renderer)
+            ax.draw(renderer)
+        self._background = canvas.copy_from_bbox(fig.bbox)
+        self._stale_axes = []
+        self._remember()
 
     def _render(self) -> None:
         if self.mode != "png":
             self.fig.canvas.draw_idle()
             return
+        if self._stale:  # first draw, or static artists changed: every kept layer is outdated
+            self._backgrounds.clear()
+            self._full_draw()
+        elif self._stale_axes:
+            kept = self._backgrounds.get(self._x_ranges())
+            if kept is not None:
+                self._background, self._columns = kept
+                self._backgrounds.move_to_end(self._x_ranges())
+                self._stale_axes = []
+            elif len(self._stale_axes) == len(self.fig.axes):
+                self._full_draw()
+            else:
+                self._redraw_axes(self._stale_axes)
         canvas = self.fig.canvas
         canvas.restore_region(self._background)
         for artist in self._dynamic:

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bpkit.plot._style import OKABE_ITO, PALETTE, SEQUENTIAL_CMAP
 from bpkit.widgets._base import Explorer, clip_diverged, eta_slider
@@ -142,7 +143,6 @@ class BatchSizeExplorer(Explorer):
         self._stat1 = self._status(ax1)
         ax2.set(
             yscale="log",
-            xlim=(0, MAX_EPOCHS),
             ylim=(LOSS_FLOOR, SHOWN_MAX * 3),
             xlabel="epoch (passes over the data)",
             ylabel="$L$",
@@ -156,22 +156,25 @@ class BatchSizeExplorer(Explorer):
         )
         ax2.axhline(SHOWN_MAX, color=OKABE_ITO["vermillion"], lw=0.6, ls=":")
         ax2.text(
-            MAX_EPOCHS * 0.98,
+            0.98,
             SHOWN_MAX * 0.6,
             "diverged",
             ha="right",
             va="top",
             fontsize=6,
             color=OKABE_ITO["vermillion"],
+            transform=ax2.get_yaxis_transform(),  # x in axes fractions: stays put as x changes
         )
         ax2.legend(frameon=False, loc="upper right", bbox_to_anchor=(1.0, 0.85), fontsize=6)
         self._stat2 = self._status(ax2, y=0.8)
         for ax in (ax1, ax2):
             self._style(ax)
+        ax2.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
 
     def _compute(self, values: dict[str, Any]) -> None:
         bs, eta, epochs = int(values["batch_size"]), float(values["eta"]), int(values["epochs"])
         r = train_path(bs, eta, epochs)
+        self._fit_x(self.fig.axes[1], 0, epochs)
         path, t = r["path"], r["epoch_of_update"]
         shown = np.clip(np.where(np.isfinite(path), path, 1e6), -1e3, 1e3)
         self._path.set_data(shown[:, 0], shown[:, 1])

@@ -1,9 +1,13 @@
 """Initialization explorer: how depth, activation and the initial weight scale decide whether
 signals and gradients survive the trip through a deep network.
 
-One seeded batch goes forward and backward through ``mlp([64] + [64] * depth + [1])`` (MSE on
-random targets) and every layer's statistics are drawn: the spread of the activations, the
-fraction of saturated (sigmoid/tanh) or dead (ReLU) units, and the gradient norm ||dL/dW||.
+One seeded batch goes forward and backward through ``mlp([64] * depth + [1])`` (MSE on random
+targets) and every layer's statistics are drawn: the spread of the activations, the fraction of
+saturated (sigmoid/tanh) or dead (ReLU) units, and the gradient norm ||dL/dW||.
+
+``depth`` counts Linear layers, as ``depth_profile`` in notebook 06 does: a net of depth 10 has
+10 weight matrices W^(1) .. W^(10) and 9 hidden activations a^(1) .. a^(9) (the last Linear
+layer gives the output).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bpkit.diagnostics import activation_stats, layer_grad_norms
 from bpkit.plot._style import OKABE_ITO, PALETTE
@@ -23,7 +28,7 @@ WIDTH = 64
 N_EXAMPLES = (
     64  # keeps every matmul below the size where BLAS starts threads (slow on busy machines)
 )
-MAX_DEPTH = 20
+MIN_DEPTH, MAX_DEPTH = 2, 20  # Linear layers; depth 2 has one hidden layer
 STD_RANGE = (1e-6, 1e4)
 GRAD_RANGE = (1e-20, 1e6)
 INITS = {"normal(scale)": "normal", "Xavier": "xavier_normal", "He": "he_normal"}
@@ -46,15 +51,15 @@ def scaled_normal(scale: float) -> Any:
 
 
 def layer_statistics(depth: int, activation: str, init: str, scale: float) -> dict[str, np.ndarray]:
-    """Forward and backward one seeded batch; return per-hidden-layer statistics.
+    """Forward and backward one seeded batch through ``mlp([64] * depth + [1])``.
 
     Inputs:
-      depth: number of hidden layers (1 .. 20); activation: "sigmoid" | "tanh" | "relu";
+      depth: number of Linear layers (2 .. 20); activation: "sigmoid" | "tanh" | "relu";
       init: "normal" (with ``scale``), "xavier_normal" or "he_normal".
     Returns:
-      ``{"std": (depth,), "saturation": (depth,), "grad_norm": (depth + 1,)}``: the std and the
-      saturated/dead fraction of each hidden activation, and ||dL/dW|| of every Linear layer
-      (input side first, the output layer last).
+      ``{"std": (depth - 1,), "saturation": (depth - 1,), "grad_norm": (depth,), "loss"}``:
+      the std and the saturated/dead fraction of each hidden activation, and ||dL/dW|| of every
+      Linear layer (input side first, the output layer last).
     """
     from bpkit.losses import mse
     from bpkit.model import mlp
@@ -62,7 +67,7 @@ def layer_statistics(depth: int, activation: str, init: str, scale: float) -> di
     X, y = _batch()
     initializer = scaled_normal(scale) if init == "normal" else init
     model = mlp(
-        [WIDTH] + [WIDTH] * depth + [1],
+        [WIDTH] * depth + [1],
         activation=activation,
         init=initializer,
         seed=0,
@@ -71,11 +76,10 @@ def layer_statistics(depth: int, activation: str, init: str, scale: float) -> di
     with np.errstate(all="ignore"):
         L, dout = mse(model.forward(X), y) if _finite(model, X) else (np.inf, None)
         if dout is None or not np.all(np.isfinite(dout)):
-            n_lin = depth + 1
             return {
-                "std": np.full(depth, np.inf),
-                "saturation": np.ones(depth),
-                "grad_norm": np.full(n_lin, np.inf),
+                "std": np.full(depth - 1, np.inf),
+                "saturation": np.ones(depth - 1),
+                "grad_norm": np.full(depth, np.inf),
                 "loss": np.inf,
             }
         model.backward(dout)
@@ -96,10 +100,12 @@ def _finite(model: Any, X: np.ndarray) -> bool:
 
 
 class InitExplorer(Explorer):
-    """Sliders for depth, activation, initializer and the N(0, scale^2) scale.
+    """Sliders for depth (the number of Linear layers), activation, initializer and the
+    N(0, scale^2) scale. The x-axes show layers 1 .. depth.
 
-    ``state`` after an update: ``std``, ``saturation`` (per hidden layer), ``grad_norm`` (per
-    Linear layer, input side first) and ``first_grad_norm`` (the first layer's ||dL/dW||).
+    ``state`` after an update: ``std``, ``saturation`` (per hidden layer, depth - 1 values),
+    ``grad_norm`` (per Linear layer, depth values, input side first), ``first_grad_norm`` (the
+    first layer's ||dL/dW||) and ``ratio`` (first over last).
     """
 
     figsize = (6.6, 2.5)
@@ -108,7 +114,11 @@ class InitExplorer(Explorer):
         style = {"description_width": "initial"}
         return {
             "depth": widgets.IntSlider(
-                value=10, min=1, max=MAX_DEPTH, description="depth", style=style
+                value=10,
+                min=MIN_DEPTH,
+                max=MAX_DEPTH,
+                description="depth (Linear layers)",
+                style=style,
             ),
             "activation": widgets.Dropdown(
                 options=["sigmoid", "tanh", "relu"],
@@ -139,16 +149,15 @@ class InitExplorer(Explorer):
     def _build(self, fig: Figure) -> None:
         ax1, ax2, ax3 = fig.subplots(1, 3, gridspec_kw={"wspace": 0.5})
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.2, top=0.88)
-        layers = np.arange(1, MAX_DEPTH + 2)
+        hidden = np.arange(1, MAX_DEPTH)  # a^(l) of the hidden layers l = 1 .. MAX_DEPTH - 1
         for ax in (ax1, ax2, ax3):
-            ax.set_xlim(0.3, MAX_DEPTH + 1.7)
             ax.set_xlabel("layer $l$")
         ax1.set(yscale="log", ylim=STD_RANGE, ylabel="std of $a^{(l)}$", title="activations")
         (self._std_line,) = self._dyn(ax1.plot([], [], "-o", color=PALETTE[0], ms=2.5, lw=1))
         self._stat1 = self._status(ax1)
         ax2.set(ylim=(0, 1.05), ylabel="fraction", title="saturated / dead units")
         self._bars = self._dyn(
-            list(ax2.bar(layers, np.zeros(layers.size), color=PALETTE[1], width=0.8))
+            list(ax2.bar(hidden, np.zeros(hidden.size), color=PALETTE[1], width=0.8))
         )
         ax3.set(
             yscale="log",
@@ -160,6 +169,7 @@ class InitExplorer(Explorer):
         self._stat3 = self._status(ax3)
         for ax in (ax1, ax2, ax3):
             self._style(ax)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         ax1.axhline(1.0, color=OKABE_ITO["black"], lw=0.5, ls=":")
 
     def _compute(self, values: dict[str, Any]) -> None:
@@ -171,10 +181,12 @@ class InitExplorer(Explorer):
         std = np.clip(np.where(np.isfinite(s["std"]), s["std"], STD_RANGE[1]), *STD_RANGE)
         g = np.where(np.isfinite(s["grad_norm"]), s["grad_norm"], GRAD_RANGE[1])
         g = np.clip(g, *GRAD_RANGE)
-        self._std_line.set_data(np.arange(1, depth + 1), std)
+        for ax in self.fig.axes:
+            self._fit_x(ax, 0.4, depth + 0.6)  # layers 1 .. depth
+        self._std_line.set_data(np.arange(1, depth), std)
         for i, bar in enumerate(self._bars):
-            bar.set_height(s["saturation"][i] if i < depth else 0.0)
-        self._grad_line.set_data(np.arange(1, depth + 2), g)
+            bar.set_height(s["saturation"][i] if i < depth - 1 else 0.0)
+        self._grad_line.set_data(np.arange(1, depth + 1), g)
         exploded = not np.isfinite(s["loss"])
         self._stat1.set_text("overflow: activations exploded" if exploded else "")
         ratio = g[0] / g[-1]

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bpkit.plot._style import OKABE_ITO, PALETTE, SEQUENTIAL_CMAP
 from bpkit.widgets._base import DIVERGED, Explorer, clip_diverged, eta_slider
@@ -157,7 +158,6 @@ class LearningRateExplorer(Explorer):
         # loss per step
         ax3.set(
             yscale="log",
-            xlim=(0, MAX_STEPS),
             ylim=(LOSS_FLOOR, DIVERGED * 3),
             xlabel="step",
             ylabel="$L - L^*$",
@@ -171,17 +171,19 @@ class LearningRateExplorer(Explorer):
         ax3.legend(frameon=False, loc="lower left", fontsize=6)
         ax3.axhline(DIVERGED, color=OKABE_ITO["vermillion"], lw=0.6, ls=":")
         ax3.text(
-            MAX_STEPS * 0.98,
+            0.98,
             DIVERGED * 0.6,
             "diverged",
             ha="right",
             va="top",
             fontsize=6,
             color=OKABE_ITO["vermillion"],
+            transform=ax3.get_yaxis_transform(),  # x in axes fractions: stays put as x changes
         )
         self._stat3 = self._status(ax3, y=0.8)
         for ax in (ax1, ax2, ax3):
             self._style(ax)
+        ax3.xaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
 
     def _compute(self, values: dict[str, Any]) -> None:
         eta, steps = float(values["eta"]), int(values["steps"])
@@ -196,10 +198,12 @@ class LearningRateExplorer(Explorer):
         l1, d1 = clip_diverged(f_1d(x) - F_MIN_1D, LOSS_FLOOR)
         l2, d2 = clip_diverged(bowl(path[:, 0], path[:, 1]), LOSS_FLOOR)
         l3, d3 = clip_diverged(net, LOSS_FLOOR)
+        self._fit_x(self.fig.axes[2], 0, steps)
+        # the net's loss of epoch k is measured before its update, at iterate k (0 .. steps - 1)
         for line, ts, ls in (
             (self._curves[0], t, l1),
             (self._curves[1], t, l2),
-            (self._curves[2], t[1:], l3),
+            (self._curves[2], t[:-1], l3),
         ):
             line.set_data(ts, ls)
         self._stat1.set_text(f"diverged at step {d1}" if d1 >= 0 else "")

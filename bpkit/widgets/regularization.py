@@ -133,7 +133,7 @@ class RegularizationExplorer(Explorer):
         ax1, ax2 = fig.subplots(1, 2, gridspec_kw={"wspace": 0.3})
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.18, top=0.88)
         ax1.set(
-            xlim=(0, EPOCHS),
+            xlim=(0, EPOCHS - 1),  # epochs 0 .. EPOCHS - 1, counted from 0 like fit's history
             ylim=(0, LOSS_MAX),
             xlabel="epoch",
             ylabel="loss $L$ (data)",
@@ -178,18 +178,18 @@ class RegularizationExplorer(Explorer):
         r = train_regularized(
             values["penalty"], lam, round(float(values["p_drop"]), 6), bool(values["early_stop"])
         )
-        ep = np.arange(1, r["train_loss"].size + 1)
+        ep = np.arange(r["train_loss"].size)  # epochs from 0, as fit's history counts them
         self._tr.set_data(ep, np.clip(r["train_loss"], 0, LOSS_MAX))
         self._va.set_data(ep, np.clip(r["val_loss"], 0, LOSS_MAX))
         if r["stopped_epoch"] is not None and r["best_epoch"] is not None:
-            self._stop.set_xdata([r["best_epoch"] + 1] * 2)
+            self._stop.set_xdata([r["best_epoch"]] * 2)
             self._stop.set_visible(True)
         else:
             self._stop.set_visible(False)
         self._img.set_data(r["labels"])
         gap = float(r["val_loss"][-1] - r["train_loss"][-1])
         note = (
-            f" (early stop at epoch {r['stopped_epoch'] + 1})"
+            f" (early stop at epoch {r['stopped_epoch']}, weights of epoch {r['best_epoch']} kept)"
             if r["stopped_epoch"] is not None
             else ""
         )

@@ -317,7 +317,7 @@ def test_learning_rate_explorer_with_ipympl_canvas(lab: dict[str, str]) -> None:
 
 THROTTLE_CELLS = [
     "from bpkit.widgets import InitExplorer\nex = InitExplorer()\nex.show()",
-    "print(f\"depth={ex.values['depth']} drawn={ex.state['grad_norm'].size - 1} "
+    "print(f\"depth={ex.values['depth']} drawn={ex.state['grad_norm'].size} "
     'pending={ex._pending is not None}")',
 ]
 

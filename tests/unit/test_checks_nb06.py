@@ -57,6 +57,75 @@ def test_xavier_normal_is_not_accepted_as_xavier_uniform() -> None:
         checks.xavier_uniform(init.xavier_normal)
 
 
+# ----- other correct answers -----------------------------------------------------------------
+ALTERNATIVES = {
+    "xavier_uniform": """
+def xavier_uniform(shape, seed=None):
+    r = np.sqrt(6.0 / sum(shape))
+    return (2.0 * np.random.default_rng(seed).random(shape) - 1.0) * r
+""",
+    "he_normal": """
+def he_normal(shape, seed=None):
+    return np.random.default_rng(seed).standard_normal(shape) * np.sqrt(2.0 / shape[1])
+""",
+    "grad_norms": """
+def grad_norms(model, X, y):
+    model.backward(mse(model.forward(X), y)[1])
+    grads = model.named_grads()
+    return np.array([np.sqrt(np.sum(g**2)) for k, g in grads.items() if k.endswith("W")])
+""",
+    "depth_profile": """
+def depth_profile(activation, init, depth=10, width=32, n=256, seed=0):
+    gen = np.random.default_rng(seed)
+    model = mlp([width] * depth + [1], activation=activation, init=init, seed=gen)
+    X, y = gen.normal(size=(n, width)), gen.normal(size=(n, 1))  # after the weights: fine
+    return grad_norms(model, X, y)
+""",
+    "clip_by_global_norm": """
+def clip_by_global_norm(grads, max_norm):
+    norm = float(np.linalg.norm(np.concatenate([g.ravel() for g in grads.values()])))
+    factor = max_norm / (norm + 1e-6)  # a safety epsilon, as PyTorch's clip_grad_norm_
+    if factor < 1.0:
+        for name in grads:
+            grads[name] *= factor
+    return norm
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALTERNATIVES))
+def test_other_correct_answers_pass_too(name: str, capsys) -> None:
+    fn = _define(ALTERNATIVES[name], name)
+    getattr(checks, name)(fn)
+    assert f"{name}: all checks passed" in capsys.readouterr().out
+    assert judge.judge_in_process("nb06", name, fn, source=ALTERNATIVES[name]) is None
+
+
+def test_a_bound_that_ignores_fan_out_is_named_for_any_constant() -> None:
+    """LeCun's sqrt(3 / fan_in), or any c / sqrt(fan_in): the extra draws show fan_out is
+    ignored, whatever the constant."""
+    for c in (1.0, 1.5, 3.0):
+
+        def xavier_uniform(shape, seed=None, c=c):
+            r = c / np.sqrt(shape[1])
+            return np.random.default_rng(seed).uniform(-r, r, size=shape)
+
+        with pytest.raises(CheckError, match="uses only fan_in"):
+            checks.xavier_uniform(xavier_uniform)
+
+
+def test_spectral_norm_is_named_on_the_hidden_cases_too() -> None:
+    source = """
+def grad_norms(model, X, y):
+    L, dL = mse(model.forward(X), y)
+    model.backward(dL)
+    return np.array([np.linalg.norm(l.grads["W"], 2) for l in model.layers
+                     if isinstance(l, Linear)])
+"""
+    verdict = judge.judge_in_process("nb06", "grad_norms", _define(source, "grad_norms"))
+    assert verdict is not None and "spectral norm" in verdict
+
+
 # ----- the hidden cases reach the sandbox as inputs only -----------------------------------------
 # A student's process that cannot import bpkit_grader must still read the cases file.
 _NO_GRADER = """

@@ -17,6 +17,33 @@ from bpkit_grader import judge
 ROOT = Path(__file__).resolve().parents[2]
 
 ALTERNATIVES = {
+    "l1_penalty": """
+def l1_penalty(params, lam):
+    weights = {k: p for k, p in params.items() if k.endswith("W")}
+    value = lam * sum(float(np.abs(p).sum()) for p in weights.values())
+    grads = {k: np.where(p > 0, lam, np.where(p < 0, -lam, 0.0)) if k in weights
+             else np.zeros(p.shape) for k, p in params.items()}
+    return value, grads
+""",
+    "dropout_forward": """
+def dropout_forward(a, p_drop, rng, training=True):
+    if not training:
+        return a.copy(), np.full(a.shape, True)
+    mask = rng.binomial(1, 1.0 - p_drop, size=a.shape).astype(bool)
+    return np.where(mask, a / (1.0 - p_drop), 0.0), mask
+""",
+    "early_stopping": """
+def early_stopping(val_losses, patience):
+    best_epoch, waited = 0, 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] < val_losses[best_epoch]:
+            best_epoch, waited = epoch, 0
+        else:
+            waited += 1
+            if waited == patience:
+                return best_epoch, epoch
+    return best_epoch, None
+""",
     "shift_images": """
 def shift_images(X, dx, dy):
     from bpkit.augment import shift_images as ref
@@ -24,19 +51,42 @@ def shift_images(X, dx, dy):
 """,
     "init_layer": """
 def init_layer(d_in, d_out, activation, rng):
-    gain = 2.0 / d_in if activation == "relu" else 2.0 / (d_in + d_out)
-    return rng.uniform(-np.sqrt(3 * gain), np.sqrt(3 * gain), (d_out, d_in)), np.zeros(d_out)
+    var = {"relu": 2.0 / d_in, "tanh": 2.0 / (d_in + d_out), "sigmoid": 32.0 / (d_in + d_out)}
+    r = np.sqrt(3 * var[activation])
+    return rng.uniform(-r, r, (d_out, d_in)), np.zeros(d_out)
 """,
 }
 
 
 @pytest.mark.parametrize("name", sorted(ALTERNATIVES))
 def test_other_correct_answers_pass_too(name, capsys):
-    """A vectorised shift, and uniform draws with the same standard deviation, are right too."""
+    """Other ways to write each answer: a vectorised shift, uniform draws with the same standard
+    deviation, a binomial mask, comparisons with the best epoch's loss, a nested np.where."""
     scope = {"np": np}
     exec(ALTERNATIVES[name], scope)
     getattr(checks, name)(scope[name])
     assert f"{name}: all checks passed" in capsys.readouterr().out
+    assert judge.judge_in_process("nb07", name, scope[name], source=ALTERNATIVES[name]) is None
+
+
+def test_l1_cases_hold_exact_zeros():
+    params = checks._params(1, {"W": (3, 4), "b": (3,)})
+    assert (params["W"] == 0).sum() >= 3 and (params["b"] != 0).all()
+
+
+def test_sign_of_zero_taken_as_plus_one_is_named_by_the_hidden_cases_too():
+    def l1_penalty(params, lam):
+        grads = {
+            k: np.where(p >= 0, lam, -lam) if k.endswith("W") else np.zeros_like(p)
+            for k, p in params.items()
+        }
+        value = lam * sum(float(np.abs(p).sum()) for k, p in params.items() if k.endswith("W"))
+        return value, grads
+
+    with pytest.raises(CheckError, match=r"sign\(0\) taken as \+1"):
+        checks.l1_penalty(l1_penalty)
+    verdict = judge.judge_in_process("nb07", "l1_penalty", l1_penalty)
+    assert verdict is not None and "sign(0) taken as +1" in verdict
 
 
 def test_stub_is_reported_as_not_implemented():

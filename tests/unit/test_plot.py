@@ -54,10 +54,10 @@ def test_training_curves_plot_both_series_and_mark_early_stop() -> None:
     train, val = loss_ax.lines[0], loss_ax.lines[1]
     np.testing.assert_allclose(train.get_ydata(), hist["loss"])
     np.testing.assert_allclose(val.get_ydata(), hist["val_loss"])
-    np.testing.assert_allclose(train.get_xdata(), [1, 2, 3, 4, 5])
+    np.testing.assert_allclose(train.get_xdata(), [0, 1, 2, 3, 4])  # epochs count from 0
     stop_line = loss_ax.lines[2]
-    assert list(stop_line.get_xdata()) == [3, 3]
-    assert "early stop" in stop_line.get_label()
+    assert list(stop_line.get_xdata()) == [2, 2]  # at best_epoch itself
+    assert "early stop" in stop_line.get_label() and "(epoch 2)" in stop_line.get_label()
     assert loss_ax.lines[3].get_ydata()[0] == pytest.approx(0.5)  # marker on val at best epoch
     assert "L" in loss_ax.get_ylabel() and loss_ax.get_xlabel() == "epoch"
     assert to_hex(train.get_color()) in OKABE_ITO and to_hex(val.get_color()) in OKABE_ITO
@@ -74,6 +74,10 @@ def test_training_curves_from_fit_history_into_given_axes() -> None:
     (out,) = plot.training_curves(h, ax)
     assert out is ax and len(ax.lines[0].get_ydata()) == 15
     assert "best validation" in ax.lines[2].get_label()  # ran to the end: not an early stop
+    # the same epoch number as the history (and a notebook printing h.best_epoch)
+    assert ax.lines[2].get_xdata()[0] == h.best_epoch
+    assert f"(epoch {h.best_epoch})" in ax.lines[2].get_label()
+    assert ax.lines[3].get_ydata()[0] == h.val_loss[h.best_epoch]
     with pytest.raises(ValueError, match="two Axes"):
         plot.training_curves(h, ax, metric=True)
     with pytest.raises(ValueError, match="no 'loss'"):
@@ -225,6 +229,7 @@ def test_update_ratios_one_line_per_layer_on_log_axis() -> None:
     assert ax.get_yscale() == "log"
     assert [line.get_label() for line in ax.lines[:2]] == ["0.W", "2.W"]
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [1e-4, 2e-4, 3e-4])
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), [0, 1, 2])  # steps count from 0
     assert list(ax.lines[2].get_ydata()) == [1e-3, 1e-3]  # the reference level
     arr_ax = plot.update_ratios(np.array([[1e-3, 1e-2], [2e-3, 2e-2]]))
     assert [line.get_label() for line in arr_ax.lines[:2]] == ["W1", "W2"]

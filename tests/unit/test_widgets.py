@@ -117,7 +117,7 @@ def test_drag_inside_an_event_loop_is_throttled_to_the_latest_value(init: InitEx
     n_updates = len(init.timings) - n_before
     assert 1 <= n_updates <= 3
     assert init.n_throttled - folded_before >= 19 - n_updates
-    assert len(init.fig.axes[2].lines[0].get_xdata()) == 21  # depth 20 + output layer
+    assert len(init.fig.axes[2].lines[0].get_xdata()) == 20  # depth 20: 20 Linear layers
     assert init._pending is None
 
 
@@ -147,7 +147,8 @@ def test_ipympl_mode_uses_the_figure_canvas() -> None:
         ex = InitExplorer()
         assert ex.mode == "ipympl" and ex.widget.children[1] is ex.fig.canvas
         ex.set(depth=3)
-        assert len(ex.fig.axes[2].lines[0].get_xdata()) == 4  # 3 hidden + output layer
+        assert len(ex.fig.axes[2].lines[0].get_xdata()) == 3  # 3 Linear layers
+        assert ex.fig.axes[2].get_xlim() == (0.4, 3.6)  # the x-axis fits the net
         ex.close()
         assert ex.widget.comm is None and ex.controls["depth"].comm is None
     finally:
@@ -204,6 +205,23 @@ def test_steps_slider_lengthens_every_curve(lr: LearningRateExplorer) -> None:
     assert short == [11, 11, 10] and longer == [81, 81, 80]
 
 
+def test_loss_axis_fits_the_run(lr: LearningRateExplorer) -> None:
+    """30 steps fill the loss panel (0 .. 30), not a sixth of a fixed 0 .. 200 axis; the
+    picture redraws its ticks when the run length changes, and only then."""
+    lr.set(eta=0.05, steps=30)
+    ax = lr.fig.axes[2]
+    assert ax.get_xlim() == (0.0, 30.0)
+    assert max(max(line.get_xdata()) for line in ax.lines[:3]) == 30
+    png_30 = lr.png()
+    lr.set(steps=120)
+    assert ax.get_xlim() == (0.0, 120.0)
+    lr.set(steps=30)
+    assert lr.png() == png_30  # the static layer for 30 steps, kept from the first visit
+    assert len(lr._backgrounds) >= 2  # one per run length shown recently
+    net = ax.lines[2].get_xdata()
+    assert net[0] == 0 and net[-1] == 29  # epoch k's loss is measured at iterate k
+
+
 def test_net_loss_falls_for_a_good_eta(lr: LearningRateExplorer) -> None:
     lr.set(eta=0.5, steps=100)
     net = lr.fig.axes[2].lines[2].get_ydata()
@@ -217,7 +235,7 @@ def test_deeper_sigmoid_nets_have_smaller_first_layer_gradients(init, scale: flo
     for depth in (2, 10):
         init.set(activation="sigmoid", init="normal(scale)", scale=scale, depth=depth)
         line = init.fig.axes[2].lines[0]
-        assert len(line.get_xdata()) == depth + 1
+        assert len(line.get_xdata()) == depth
         first[depth] = line.get_ydata()[0]
         assert first[depth] == pytest.approx(init.state["grad_norm"][0])
     assert first[10] < first[2]
@@ -242,12 +260,38 @@ def test_large_relu_init_explodes_and_is_labelled(init: InitExplorer) -> None:
 
 
 def test_saturation_bars_rise_with_the_init_scale(init: InitExplorer) -> None:
-    init.set(activation="tanh", init="normal(scale)", scale=0.05, depth=6)
+    init.set(activation="tanh", init="normal(scale)", scale=0.05, depth=7)  # 6 hidden layers
     low = [bar.get_height() for bar in init.fig.axes[1].patches[:6]]
     init.set(scale=3.0)
     high = [bar.get_height() for bar in init.fig.axes[1].patches[:6]]
     assert max(low) < 0.05 and min(high) > 0.5
     assert all(bar.get_height() == 0 for bar in init.fig.axes[1].patches[6:])
+
+
+def test_redrawn_static_layers_match_a_fresh_drawing() -> None:
+    """Fitting an axis redraws only that axes' column (or reuses a kept layer); the picture is
+    pixel for pixel what a fresh explorer draws."""
+    moved, fresh = BatchSizeExplorer(), BatchSizeExplorer()
+    for epochs in (10, 2, 7, 2):
+        moved.set(epochs=epochs)
+    fresh.set(epochs=2)
+    assert moved.png() == fresh.png()
+    assert moved.fig.axes[0].get_xlim() == fresh.fig.axes[0].get_xlim()  # the path panel stays
+
+
+def test_depth_counts_linear_layers_like_depth_profile(init: InitExplorer) -> None:
+    """depth 10 is mlp([64] * 10 + [1]): 10 weight matrices, 9 hidden activations, and every
+    panel's x-axis shows layers 1 .. 10."""
+    init.set(activation="relu", init="He", depth=10)
+    assert init.state["grad_norm"].shape == (10,)
+    assert init.state["std"].shape == init.state["saturation"].shape == (9,)
+    assert list(init.fig.axes[2].lines[0].get_xdata()) == list(range(1, 11))
+    assert list(init.fig.axes[0].lines[0].get_xdata()) == list(range(1, 10))
+    for ax in init.fig.axes:
+        lo, hi = ax.get_xlim()
+        assert lo < 1 and 10 < hi < 11
+    assert "Linear" in init.controls["depth"].description
+    assert init.controls["depth"].min == 2
 
 
 # ----- batch size -------------------------------------------------------------------------
@@ -260,6 +304,8 @@ def test_batch_size_one_is_noisier_than_full_batch(batch: BatchSizeExplorer) -> 
     ex.set(batch_size=BATCH_N)
     full_curve = ex.fig.axes[1].lines[1].get_ydata()
     assert ex.state["n_updates"] == 5 and len(full_curve) == 6
+    assert ex.fig.axes[1].get_xlim() == (0.0, 5.0)  # the epoch axis fits a 5-epoch run
+    assert ex.fig.axes[1].lines[1].get_xdata()[-1] == 5.0
     assert float(np.mean(np.diff(full_curve) > 0)) == 0.0  # monotone descent
     assert sgd_up > 0.1
     assert full_curve[-1] > sgd_curve[-1]  # but far fewer updates: slower per epoch
@@ -307,7 +353,11 @@ def test_overfitting_then_early_stopping_cuts_the_curves(reg: RegularizationExpl
     assert ex.state["stopped_epoch"] is not None
     assert len(ex.fig.axes[0].lines[0].get_xdata()) == ex.state["stopped_epoch"] + 1
     assert stop_line.get_visible()
-    assert stop_line.get_xdata()[0] == ex.state["best_epoch"] + 1
+    # epochs count from 0 everywhere: the curves, the line at the best epoch and the readout
+    assert ex.fig.axes[0].lines[0].get_xdata()[0] == 0
+    assert stop_line.get_xdata()[0] == ex.state["best_epoch"]
+    assert f"early stop at epoch {ex.state['stopped_epoch']}" in ex.info.value
+    assert ex.fig.axes[0].get_xlim() == (0.0, 79.0)
 
 
 def test_dropout_changes_the_decision_regions(reg: RegularizationExplorer) -> None:
