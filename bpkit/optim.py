@@ -22,19 +22,41 @@ Conventions
   (gradient ``lam * sign(W)``, taking ``sign(0) = 0``).
 - Clipping rescales *all* gradients together when their global norm
   ``sqrt(sum of every squared entry)`` exceeds ``max_norm``; it keeps the direction.
+
+Update rules
+------------
+:class:`~bpkit.update_rules.Momentum`, ``Nesterov``, ``RMSprop`` and ``Adam`` share one interface
+and live in :mod:`bpkit.update_rules`; they are importable from here as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-Arrays = Mapping[str, np.ndarray]
+from bpkit._params import Arrays, is_weight
+from bpkit._params import check_same_keys as _check_same_keys
+from bpkit.update_rules import (
+    OPTIMIZERS,
+    Adam,
+    Momentum,
+    Nesterov,
+    RMSprop,
+    UpdateRule,
+    get_optimizer,
+)
 
 __all__ = [
+    "OPTIMIZERS",
     "SGD",
+    "Adam",
+    "Momentum",
+    "Nesterov",
+    "RMSprop",
+    "UpdateRule",
+    "get_optimizer",
     "clip_grad_norm",
     "cyclical_schedule",
     "is_weight",
@@ -44,18 +66,6 @@ __all__ = [
     "sgd_step",
     "step_schedule",
 ]
-
-
-def is_weight(name: str) -> bool:
-    """True for weight matrices (``"W"``, ``"0.W"``), False for biases and anything else."""
-    return name == "W" or name.endswith(".W")
-
-
-def _check_same_keys(params: Arrays, grads: Arrays) -> None:
-    if set(params) != set(grads):
-        raise ValueError(
-            f"params and grads must have the same keys, got {sorted(params)} and {sorted(grads)}"
-        )
 
 
 def _check_nonnegative(value: float, name: str) -> None:
@@ -250,7 +260,9 @@ class SGD:
 
     1. add the penalty gradients (``l2 * W`` and ``l1 * sign(W)``, weights only) to the grads;
     2. clip the global norm of the grads to ``clip_norm`` (if given);
-    3. plain step ``W <- W - eta * g``, or momentum ``v <- momentum * v - eta * g; W <- W + v``.
+    3. plain step ``W <- W - eta * g``, or momentum ``v <- momentum * v - eta * g; W <- W + v``,
+       or, when ``rule`` is given (an :class:`UpdateRule` such as :class:`Adam`), that rule's
+       step with ``rule.eta`` set to ``eta`` first (so L2 is coupled: see the module docstring).
 
     Attributes:
         eta: learning rate; may be changed between steps (schedules do this). With momentum a
@@ -259,6 +271,7 @@ class SGD:
         penalty: value of the L1 + L2 penalty at the weights *before* the last step.
         grad_norm: global gradient norm before clipping at the last step (None if not clipping).
         velocity: name -> velocity array (momentum only).
+        rule: the update rule, or None for the built-in plain/momentum step.
     """
 
     def __init__(
@@ -269,7 +282,15 @@ class SGD:
         l2: float = 0.0,
         l1: float = 0.0,
         clip_norm: float | None = None,
+        rule: UpdateRule | None = None,
     ) -> None:
+        if rule is not None and momentum:
+            raise ValueError(
+                f"momentum={momentum!r} and rule={rule!r} both set the update; give the rule its "
+                "own beta (e.g. Momentum(eta, beta=0.9)) and leave momentum at 0"
+            )
+        if rule is not None and not isinstance(rule, UpdateRule):
+            raise TypeError(f"rule must be a bpkit.optim.UpdateRule or None, got {rule!r}")
         if not np.isfinite(eta) or eta <= 0:
             raise ValueError(f"eta (learning rate) must be a finite number > 0, got {eta!r}")
         if not 0 <= momentum < 1:
@@ -284,6 +305,7 @@ class SGD:
         self.l2 = float(l2)
         self.l1 = float(l1)
         self.clip_norm = clip_norm
+        self.rule = rule
         self.velocity: dict[str, np.ndarray] = {}
         self._scratch: dict[str, np.ndarray] = {}  # reused buffers for eta * g
         self.penalty = 0.0
@@ -322,7 +344,10 @@ class SGD:
                         grads[name] += pg
         if self.clip_norm is not None:
             self.grad_norm = clip_grad_norm(grads, self.clip_norm)
-        if self.momentum:
+        if self.rule is not None:
+            self.rule.eta = self.eta
+            self.rule.step(params, grads)
+        elif self.momentum:
             momentum_step(params, grads, self.velocity, self.eta, self.momentum, self._scratch)
         else:
             sgd_step(params, grads, self.eta, self._scratch)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from bpkit._validate import as_array, rng
-from bpkit.optim import SGD
+from bpkit.optim import SGD, UpdateRule, get_optimizer
 from bpkit.progress import ProgressBar
 
 __all__ = ["History", "accuracy", "evaluate", "fit", "minibatches"]
@@ -220,7 +220,7 @@ def fit(
     y: np.ndarray,
     *,
     loss: str | LossFn = "mse",
-    eta: float = 0.1,
+    eta: float | None = None,
     batch_size: int | None = None,
     epochs: int = 10,
     seed: int | np.random.Generator | None = 0,
@@ -235,6 +235,7 @@ def fit(
     metric: str | MetricFn | None = None,
     progress: bool | None = None,
     callback: Callable[[int, History], Any] | None = None,
+    optimizer: str | UpdateRule | None = None,
 ) -> History:
     """Train ``model`` by gradient descent; the same loop for batch, SGD and mini-batch.
 
@@ -251,7 +252,8 @@ def fit(
             ``"mse"``/``"bce"``.
         loss: ``"mse"``, ``"bce"`` (on logits), ``"softmax_ce"`` (on logits), or a function
             ``loss(output, y) -> (L, dL/doutput)`` where dL/doutput includes the 1/n.
-        eta: learning rate (ignored when ``schedule`` is given).
+        eta: learning rate (ignored when ``schedule`` is given). None means 0.1, or the
+            optimizer's own eta (an object's, or its class default when given by name).
         batch_size: None or n = batch GD, 1 = SGD, k = mini-batch.
         epochs: passes over the data.
         seed: shuffling seed (int, Generator or None).
@@ -265,6 +267,12 @@ def fit(
             False = never. It is tqdm's widget in Jupyter and a text bar on stdout elsewhere;
             while nbgrader grades (``bpkit.env.is_grading()``) no bar is shown.
         callback: ``callback(epoch, history)`` after every epoch; returning True stops.
+        optimizer: the update rule: None (plain SGD, or momentum with ``momentum``), a name
+            (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"rmsprop"``, ``"adam"``; see
+            :func:`~bpkit.optim.get_optimizer`) or an :class:`~bpkit.optim.UpdateRule` object
+            such as ``Adam(eta=1e-3)``. An object keeps its state between calls (training
+            resumes), and a given ``eta`` is set on it. ``momentum`` sets ``beta`` of
+            ``"sgd"``/``"momentum"``/``"nesterov"`` given by name; with other rules it is an error.
 
     Returns:
         A :class:`History`.
@@ -293,7 +301,12 @@ def fit(
         if isinstance(patience, bool) or not isinstance(patience, int | np.integer) or patience < 1:
             raise ValueError(f"patience must be an int >= 1 or None, got {patience!r}")
 
-    opt = SGD(model, eta=eta, momentum=momentum, l2=l2, l1=l1, clip_norm=clip_norm)
+    if optimizer is None:
+        eta = 0.1 if eta is None else eta
+        opt = SGD(model, eta=eta, momentum=momentum, l2=l2, l1=l1, clip_norm=clip_norm)
+    else:
+        rule = _resolve_optimizer(optimizer, eta, momentum)
+        opt = SGD(model, eta=rule.eta, l2=l2, l1=l1, clip_norm=clip_norm, rule=rule)
     shuffle = rng(seed)
     history = History()
     bar = ProgressBar(epochs, enabled=progress)
@@ -371,6 +384,34 @@ def fit(
         model.set_weights(best_weights)
     model.train() if was_training else model.eval()
     return history
+
+
+def _resolve_optimizer(optimizer: Any, eta: float | None, momentum: float) -> UpdateRule:
+    """The update rule ``fit`` steps with: built from a name, or the object given."""
+    if isinstance(optimizer, UpdateRule):
+        if momentum:
+            raise ValueError(
+                f"momentum={momentum!r} does not apply to the optimizer object {optimizer!r}; "
+                "set its beta when you create it"
+            )
+        if eta is not None:
+            if isinstance(eta, bool) or not np.isfinite(eta) or eta <= 0:
+                raise ValueError(f"eta (learning rate) must be a finite number > 0, got {eta!r}")
+            optimizer.eta = float(eta)
+        return optimizer
+    kwargs: dict[str, Any] = {} if eta is None else {"eta": eta}
+    if momentum:
+        if not isinstance(optimizer, str) or optimizer.lower() not in (
+            "sgd",
+            "momentum",
+            "nesterov",
+        ):
+            raise ValueError(
+                f"momentum={momentum!r} only applies to optimizer 'sgd', 'momentum' or "
+                f"'nesterov', not {optimizer!r}"
+            )
+        kwargs["beta"] = momentum
+    return get_optimizer(optimizer, **kwargs)
 
 
 def _check_loss_output(L: Any, dout: Any, out: np.ndarray) -> None:

@@ -9,7 +9,8 @@ Explorers: ``LearningRateExplorer`` (eta on a 1-D well, a 2-D bowl and a small n
 ``InitExplorer`` (depth, activation and initializer vs per-layer statistics),
 ``BatchSizeExplorer`` (SGD to full batch on a 2-parameter regression) and
 ``RegularizationExplorer`` (L2/L1, dropout and early stopping on a small noisy set) and
-``BPTTExplorer`` (sequence length and the radius of W_h vs gradient norms through time).
+``BPTTExplorer`` (sequence length and the radius of W_h vs gradient norms through time) and
+``OptimizersExplorer`` (five update rules side by side on 2-D surfaces).
 """
 
 from bpkit.widgets._base import Explorer
@@ -17,6 +18,7 @@ from bpkit.widgets.batch_size import BatchSizeExplorer
 from bpkit.widgets.bptt import BPTTExplorer
 from bpkit.widgets.initialization import InitExplorer
 from bpkit.widgets.learning_rate import LearningRateExplorer
+from bpkit.widgets.optimizers import OptimizersExplorer
 from bpkit.widgets.regularization import RegularizationExplorer
 
 __all__ = [
@@ -25,5 +27,6 @@ __all__ = [
     "Explorer",
     "InitExplorer",
     "LearningRateExplorer",
+    "OptimizersExplorer",
     "RegularizationExplorer",
 ]

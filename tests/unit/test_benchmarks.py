@@ -64,6 +64,11 @@ def test_bench_explorers_prints_median_and_p95_for_each_explorer():
         assert_lines(out, [rf"{name}Explorer +{NUMBER} +{NUMBER} +(yes|NO)"])
 
 
+def test_bench_optimizers_explorer_prints_median_and_p95():
+    out = run("bench_optimizers_explorer.py", "--repeat", "1")
+    assert_lines(out, [rf"OptimizersExplorer: median +{NUMBER} ms +p95 +{NUMBER} ms"])
+
+
 def test_bench_bptt_explorer_prints_median_and_p95():
     out = run("bench_bptt_explorer.py", "--repeat", "1")
     assert_lines(out, [rf"callback median +: +{NUMBER} ms", rf"callback p95 +: +{NUMBER} ms"])
