@@ -97,6 +97,97 @@ def kill_tree(proc: multiprocessing.Process) -> None:
     proc.join()
 
 
+def package_dirs(course: Course) -> dict[str, list[Path]]:
+    """The folders of the course's grader-only and checks packages, by their configured names."""
+    import importlib.util
+
+    judging = course._config.JudgeHidden
+    found: dict[str, list[Path]] = {}
+    for package in (
+        judging.get("grader_package", "bpkit_grader"),
+        judging.get("checks_package"),
+    ):
+        try:
+            spec = importlib.util.find_spec(package) if package else None
+        except (ImportError, ValueError):
+            spec = None
+        if package and spec is not None and spec.submodule_search_locations:
+            found[package] = [Path(p) for p in spec.submodule_search_locations]
+    return found
+
+
+def watched_paths(course: Course) -> list[Path]:
+    """What no student may change: the library, the grader-only package, the checks, the
+    sources, the release, the submissions and the course config."""
+    import bpkit
+
+    paths = [
+        Path(bpkit.__file__).parent,
+        course.source_dir,
+        course.release_dir,
+        course.submitted_dir,
+        course.root / "nbgrader_config.py",
+    ]
+    for folders in package_dirs(course).values():
+        paths += folders
+    return sorted({p.resolve() for p in paths if p.exists()})
+
+
+def student_args(
+    root: Path, db_url: str, assignment: str, student: str, *, timeout: int, memory_mb: int,
+    result: Path, sandbox: bool, slot: int, scratch_root: str, **extra: str,
+) -> argparse.Namespace:  # fmt: skip
+    """The arguments of one per-student grading process (:func:`bpkit.grading.worker.run`).
+
+    ``extra`` may give ``submitted_dir`` and ``autograded_dir`` (absolute folders) and so grade a
+    copy outside the course root, as a cluster worker does.
+    """
+    for path in (result, result.with_suffix(".cell")):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(scratch_root, ignore_errors=True)
+    return argparse.Namespace(
+        root=str(root), db_url=db_url, assignment=assignment, student=student, timeout=timeout,
+        memory_mb=memory_mb, retries=4, result=str(result), sandbox=sandbox, slot=slot,
+        scratch_root=scratch_root, **extra,
+    )  # fmt: skip
+
+
+def start_student(args: argparse.Namespace, log_path: Path) -> multiprocessing.Process:
+    """Fork the grading process of one student; its output goes to ``log_path``."""
+    context = multiprocessing.get_context("fork")
+    proc = context.Process(target=worker.child_main, args=(args, str(log_path)))
+    proc.start()
+    return proc
+
+
+def process_verdict(
+    proc: multiprocessing.Process, result_path: Path, log_path: Path | str, limit: float,
+    *, killed_for_time: bool = False,
+) -> dict:  # fmt: skip
+    """The verdict a finished grading process left, or one that says how it ended."""
+    verdict = {}
+    if result_path.exists():
+        try:
+            verdict = json.loads(result_path.read_text())
+        except ValueError:
+            verdict = {}
+    cell_file = result_path.with_suffix(".cell")
+    where = cell_file.read_text() if cell_file.exists() else "unknown cell"
+    if killed_for_time:
+        verdict = {
+            "status": FAILED,
+            "reason": f"stopped after {limit} s for the whole notebook (last cell: {where})",
+        }
+    elif not verdict:
+        code = proc.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        verdict = {
+            "status": FAILED,
+            "reason": f"the grading process died ({how}) during {where}; see {log_path}",
+        }
+    return verdict
+
+
 class ClassGrader:
     """Grades every submission of one assignment; see :func:`grade_class`."""
 
@@ -139,75 +230,29 @@ class ClassGrader:
         return os.path.join(tempfile.gettempdir(), f"bpkit-sb-{os.getpid()}-{slot}")
 
     def watched(self) -> list[Path]:
-        """What no student may change: the library, the grader-only package, the checks, the
-        sources, the release, the submissions and the course config."""
-        import importlib.util
-
-        import bpkit
-
-        course = self.course
-        paths = [
-            Path(bpkit.__file__).parent,
-            course.source_dir,
-            course.release_dir,
-            course.submitted_dir,
-            course.root / "nbgrader_config.py",
-        ]
-        judging = course._config.JudgeHidden
-        for package in (
-            judging.get("grader_package", "bpkit_grader"),
-            judging.get("checks_package"),
-        ):
-            try:
-                spec = importlib.util.find_spec(package) if package else None
-            except (ImportError, ValueError):
-                spec = None
-            if spec is not None and spec.submodule_search_locations:
-                paths += [Path(p) for p in spec.submodule_search_locations]
-        return sorted({p.resolve() for p in paths if p.exists()})
+        """What no student may change (see :func:`watched_paths`)."""
+        return watched_paths(self.course)
 
     # -- processes -------------------------------------------------------------------------
     def start(self, job: Job, slot: int = 0) -> None:
         job.result_path = self.work_dir / f"{job.student}.json"
         job.log_path = self.work_dir / f"{job.student}.log"
-        for path in (job.result_path, job.result_path.with_suffix(".cell")):
-            path.unlink(missing_ok=True)
-        args = argparse.Namespace(
-            root=str(self.course.root), db_url=str(self.course.db_url),
-            assignment=self.assignment, student=job.student, timeout=self.timeout,
-            memory_mb=self.memory_mb, retries=4, result=str(job.result_path),
+        args = student_args(
+            self.course.root, str(self.course.db_url), self.assignment, job.student,
+            timeout=self.timeout, memory_mb=self.memory_mb, result=job.result_path,
             sandbox=self.sandbox, slot=slot, scratch_root=self.scratch_root(slot),
         )  # fmt: skip
-        shutil.rmtree(args.scratch_root, ignore_errors=True)
-        context = multiprocessing.get_context("fork")
-        job.proc = context.Process(target=worker.child_main, args=(args, str(job.log_path)))
-        job.proc.start()
+        job.proc = start_student(args, job.log_path)
         job.started = time.monotonic()
         job.deadline = job.started + self.timeout * self.n_cells + self.slack
 
     def finish(self, job: Job, killed_for_time: bool = False) -> StudentStatus:
         seconds = round(time.monotonic() - job.started, 1)
-        verdict = {}
-        if job.result_path and job.result_path.exists():
-            try:
-                verdict = json.loads(job.result_path.read_text())
-            except ValueError:
-                verdict = {}
-        cell_file = job.result_path.with_suffix(".cell") if job.result_path else None
-        where = cell_file.read_text() if cell_file and cell_file.exists() else "unknown cell"
-        if killed_for_time:
-            limit = round(job.deadline - job.started)
-            verdict = {
-                "status": FAILED,
-                "reason": f"stopped after {limit} s for the whole notebook (last cell: {where})",
-            }
-        elif not verdict:
-            code = job.proc.exitcode if job.proc else None
-            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            verdict = {
-                "status": FAILED,
-                "reason": f"the grading process died ({how}) during {where}; see {job.log_path}",
-            }
+        assert job.proc is not None and job.result_path is not None and job.log_path is not None
+        verdict = process_verdict(
+            job.proc, job.result_path, job.log_path, round(job.deadline - job.started),
+            killed_for_time=killed_for_time,
+        )  # fmt: skip
         return self.status_of(job.prep, verdict, seconds)
 
     def status_of(self, prep: sz.Sanitized, verdict: dict, seconds: float | None) -> StudentStatus:
@@ -231,9 +276,9 @@ class ClassGrader:
             from bpkit.grading.sandbox import check_sandbox
 
             check_sandbox()  # refuse, naming the cause and the fix, rather than grade unconfined
-        worker.preload()
         if self.course.ensure_in_gradebook(self.assignment):
             self.progress.message(f"registered '{self.assignment}' in the gradebook")
+        worker.preload(self.course, self.assignment)
         whole_class = students is None
         if students is None:
             students = submitted_students(self.course, self.assignment)
@@ -263,6 +308,13 @@ class ClassGrader:
         finally:
             gc.unfreeze()
         return sorted(rows, key=lambda r: r.student)
+
+    def check_ready(self) -> None:
+        """Refuse, naming the cause and the fix, rather than grade unconfined."""
+        if self.sandbox:
+            from bpkit.grading.sandbox import check_sandbox
+
+            check_sandbox()
 
     def _run_jobs(self, todo: list[Job]) -> list[StudentStatus]:
         rows, running = [], []
