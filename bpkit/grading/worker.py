@@ -217,8 +217,15 @@ PRELOAD = (
 )
 
 
-def preload() -> None:
-    """Import what grading needs, so forked children start warm (each saves ~0.3 s of CPU)."""
+def preload(course: Any = None, assignment: str | None = None) -> None:
+    """Import what grading needs, so forked children start warm (each saves ~0.3 s of CPU).
+
+    With a ``course``, also run once the read-only gradebook queries and the notebook validation
+    that every child repeats. SQLAlchemy memoizes the compiled form of a query on shared objects,
+    and nbformat caches its compiled schema, so a child forked afterwards inherits both instead
+    of rebuilding them: about 0.3 s less per student, which a serial ``nbgrader autograde`` gets
+    for free from its second student on.
+    """
     import importlib
 
     for name in PRELOAD:
@@ -226,6 +233,42 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:  # optional speed-up only
             pass
+    if course is not None and assignment:
+        try:
+            _warm_queries(course, assignment)
+        except Exception:  # noqa: BLE001 - a speed-up only; grading itself reports real problems
+            pass
+
+
+def _warm_queries(course: Any, assignment: str) -> None:
+    """The lookups of nbgrader's autograde, for a student who does not exist (nothing written)."""
+    import nbformat
+    from nbgrader.api import MissingEntry
+
+    nbformat.validate(nbformat.v4.new_notebook())
+    nobody = "bpkit-warm-up"
+    with warnings.catch_warnings(), course.gradebook() as gb:
+        warnings.simplefilter("ignore")
+        lookups: list[tuple[Any, tuple]] = [(gb.find_student, (nobody,))]
+        lookups.append((gb.find_submission, (assignment, nobody)))
+        for notebook in gb.find_assignment(assignment).notebooks[:1]:
+            nb = notebook.name
+            lookups += [
+                (gb.find_notebook, (nb, assignment)),
+                (gb.find_submission_notebook, (nb, assignment, nobody)),
+            ]
+            for cell in [*notebook.grade_cells, *notebook.solution_cells][:1]:
+                lookups += [
+                    (gb.find_source_cell, (cell.name, nb, assignment)),
+                    (gb.find_graded_cell, (cell.name, nb, assignment)),
+                    (gb.find_grade, (cell.name, nb, assignment, nobody)),
+                    (gb.find_comment, (cell.name, nb, assignment, nobody)),
+                ]
+        for lookup, args in lookups:
+            try:
+                lookup(*args)
+            except MissingEntry:
+                pass
 
 
 def child_main(args: argparse.Namespace, log_path: str) -> None:
