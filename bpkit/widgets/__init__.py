@@ -10,10 +10,12 @@ Explorers: ``LearningRateExplorer`` (eta on a 1-D well, a 2-D bowl and a small n
 ``BatchSizeExplorer`` (SGD to full batch on a 2-parameter regression) and
 ``RegularizationExplorer`` (L2/L1, dropout and early stopping on a small noisy set) and
 ``BPTTExplorer`` (sequence length and the radius of W_h vs gradient norms through time) and
-``OptimizersExplorer`` (five update rules side by side on 2-D surfaces).
+``OptimizersExplorer`` (five update rules side by side on 2-D surfaces) and
+``BackpropExplorer`` (one training step, phase by phase, on the network diagram).
 """
 
 from bpkit.widgets._base import Explorer
+from bpkit.widgets.backprop import BackpropExplorer
 from bpkit.widgets.batch_size import BatchSizeExplorer
 from bpkit.widgets.bptt import BPTTExplorer
 from bpkit.widgets.initialization import InitExplorer
@@ -22,6 +24,7 @@ from bpkit.widgets.optimizers import OptimizersExplorer
 from bpkit.widgets.regularization import RegularizationExplorer
 
 __all__ = [
+    "BackpropExplorer",
     "BPTTExplorer",
     "BatchSizeExplorer",
     "Explorer",
