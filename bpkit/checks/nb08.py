@@ -5,7 +5,9 @@ notebook's notation: ``z1 = X @ W1.T + b1``, ``a1 = relu(z1)``, ``z2 = a1 @ W2.T
 batch-mean softmax cross-entropy plus ``lam/2 * (||W1||^2 + ||W2||^2)``. Each check runs named,
 seeded cases and names the likely mistake; ``backward`` is also checked against central
 differences of the loss (``bpkit.gradcheck``), and ``final_accuracy`` scores the student's trained
-weights on data it loads and standardizes itself.
+weights on data it loads and standardizes itself: the held-out digits in the notebook (an estimate
+of the test accuracy, printed with its binomial standard error and 95 % interval), the test digits
+in the grader.
 
 The keyword arguments let the hidden tests (``bpkit_grader.nb08``) run the same checks on other
 shapes, seeds and data.
@@ -13,11 +15,13 @@ shapes, seeds and data.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from bpkit.augment import shift_images as _shift_images
 from bpkit.checks._core import (
     MISSING_1_OVER_N,
     MISSING_ACTIVATION_DERIVATIVE,
@@ -48,6 +52,12 @@ _where = np.where
 _concatenate = np.concatenate
 _isfinite = np.isfinite
 _absolute = np.absolute
+_rint = np.rint
+_int8 = np.int8
+_lgamma = math.lgamma
+_exp_scalar = math.exp
+_sqrt_scalar = math.sqrt
+_ceil = math.ceil
 _print = print
 
 Params = dict[str, np.ndarray]
@@ -65,6 +75,17 @@ OWN_STATS = (
 PER_EXAMPLE = (
     "statistics per example (axis=1) instead of per pixel (axis=0): every pixel gets the "
     "mean and std of its column over the training examples"
+)
+DDOF1 = "the sample std (ddof=1); use the plain std, np.std's default ddof=0"
+NOT_CENTERED = "the mean not subtracted: x_hat = (x - mean) / std"
+NOT_SCALED = "no division by the std: x_hat = (x - mean) / std"
+BY_VARIANCE = "a division by the variance (std ** 2) instead of the std"
+UNFLOORED_STD = (
+    "the std before the fix for constant pixels: return the std you divided by, with 1 where "
+    "the training std is 0"
+)
+SWAPPED_STATS = (
+    "mean and std swapped: return X_train_s, X_val_s, X_test_s, mean, std, in this order"
 )
 
 
@@ -102,21 +123,24 @@ def _backward(
     relu_prime: str = "step",
     l2: float = 1.0,
     bias_l2: bool = False,
+    logits: bool = False,
+    bias_per_n: bool = True,
 ) -> Params:
     """Reference gradients; the keywords produce the plausible wrong variants."""
     X, z1, a1, z2 = cache
     n = len(y)
-    delta2 = _softmax(z2)
+    delta2 = z2.copy() if logits else _softmax(z2)
     delta2[_arange(n), y] -= 1.0
     delta2 = sign * delta2
     scale = 1.0 / n if per_n else 1.0
+    bias_scale = scale if bias_per_n else 1.0
     through = delta2 @ params["W2"]
     delta1 = {"step": through * (z1 > 0), "none": through, "a1": through * a1}[relu_prime]
     grads = {
         "W2": delta2.T @ a1 * scale + l2 * lam * params["W2"],
-        "b2": delta2.sum(axis=0) * scale,
+        "b2": delta2.sum(axis=0) * bias_scale,
         "W1": delta1.T @ X * scale + l2 * lam * params["W1"],
-        "b1": delta1.sum(axis=0) * scale,
+        "b1": delta1.sum(axis=0) * bias_scale,
     }
     if bias_l2:
         grads["b1"] = grads["b1"] + lam * params["b1"]
@@ -139,10 +163,13 @@ def _copy(params: Params) -> Params:
 
 
 # ----- exercise 1: standardize --------------------------------------------------------------------
-def _stats(A: np.ndarray, *, axis: int = 0, ddof: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def _stats(
+    A: np.ndarray, *, axis: int = 0, ddof: int = 0, power: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel (axis=0) mean and std, std = 1 where it is 0; power=2 gives the variance."""
     mean = A.mean(axis=axis, keepdims=axis == 1)
     std = A.std(axis=axis, ddof=ddof, keepdims=axis == 1)
-    return mean, _where(std > 1e-12, std, 1.0)
+    return mean, _where(std > 1e-12, std**power, 1.0)
 
 
 def _standardized(parts: Sequence[np.ndarray], mean: np.ndarray, std: np.ndarray) -> list:
@@ -188,6 +215,9 @@ def _standardize_case(
     own = [_standardized((A,), *_stats(A))[0] for A in (X_tr, X_va, X_te)]
     rows = [_standardized((A,), *_stats(A, axis=1))[0] for A in (X_tr, X_va, X_te)]
     ddof1 = _standardized((X_tr, X_va, X_te), *_stats(X_tr, ddof=1))
+    by_var = _standardized((X_tr, X_va, X_te), *_stats(X_tr, power=2))
+    not_centered = [A / std for A in (X_tr, X_va, X_te)]
+    not_scaled = [A - mean for A in (X_tr, X_va, X_te)]
     names = ("X_train_s", "X_val_s", "X_test_s")
     for j, name in enumerate(names):
         expect_shape(f"{what}: {name}", got[j], ref[j].shape)
@@ -219,7 +249,10 @@ def _standardize_case(
                 LEAKED: leak[j],
                 PER_EXAMPLE: rows[j],
                 OWN_STATS: own[j],
-                "the sample std (ddof=1); use the plain std, np.std's default ddof=0": ddof1[j],
+                DDOF1: ddof1[j],
+                NOT_CENTERED: not_centered[j],
+                NOT_SCALED: not_scaled[j],
+                BY_VARIANCE: by_var[j],
             },
             rtol=1e-6,
             atol=1e-9,
@@ -228,14 +261,19 @@ def _standardize_case(
         f"{what}: mean",
         got[3],
         mean,
-        mistakes={LEAKED: every.mean(axis=0)},
+        mistakes={LEAKED: every.mean(axis=0), SWAPPED_STATS: std},
         hint="mean is the per-pixel mean of X_train, shape (d,).",
     )
     expect_close(
         f"{what}: std",
         got[4],
         std,
-        mistakes={LEAKED: _stats(every)[1]},
+        mistakes={
+            LEAKED: _stats(every)[1],
+            UNFLOORED_STD: X_tr.std(axis=0),
+            DDOF1: _stats(X_tr, ddof=1)[1],
+            BY_VARIANCE: _stats(X_tr, power=2)[1],
+        },
         rtol=1e-6,
         hint="std is the per-pixel std of X_train, shape (d,), with 1 where it is 0.",
     )
@@ -268,11 +306,23 @@ _BACKWARD_CASES: Sequence[tuple[str, int, int, int, int, int, float]] = (
 )
 
 
-def _backward_problem(seed: int, n: int, d: int, H: int, k: int):
+#: A case whose logits reach about +-1000 (the weights of layer 2 scaled up): np.exp overflows
+#: there unless the softmax subtracts each row's maximum first.
+_LARGE_LOGITS = ("logits of about +-1000", 8, 6, 4, 5, 3, 0.01)
+UNSTABLE_SOFTMAX = (
+    "the gradients contain NaN or inf. The logits here reach about +-1000 and np.exp(1000) "
+    "overflows: subtract each row's maximum from z2 before np.exp (the softmax stays the same)"
+)
+
+
+def _backward_problem(seed: int, n: int, d: int, H: int, k: int, *, large: bool = False):
     gen = _default_rng(seed + 100)
     params = _init(seed, d, H, k)
     X = gen.normal(size=(n, d))
     y = gen.integers(0, k, size=n)
+    if large:
+        z2 = _forward(params, X)[0]
+        params["W2"] = params["W2"] * (1000.0 / max(float(_absolute(z2).max()), 1e-3))
     return params, X, y
 
 
@@ -309,6 +359,12 @@ def _call_backward(student_fn, params, X, y, lam, what):
         raise
 
 
+SUMMED_BIAS = (
+    "a missing 1/n in the bias gradient: db is the batch MEAN of delta, delta.mean(axis=0), "
+    "not its sum"
+)
+
+
 def _diagnose_backward(what: str, grads: Params, params, X, y, lam) -> None:
     """Compare with the reference, naming a listed mistake when one matches."""
     cache = _forward(params, X)[1]
@@ -326,7 +382,10 @@ def _diagnose_backward(what: str, grads: Params, params, X, y, lam) -> None:
         "the ReLU derivative taken as relu(z1) = a1; it is the step (z1 > 0)": _backward(
             params, cache, y, lam, relu_prime="a1"
         ),
+        "delta2 built from the logits z2 instead of the probabilities: delta2 = softmax(z2) "
+        "- onehot(y)": _backward(params, cache, y, lam, logits=True),
     }
+    summed_bias = _backward(params, cache, y, lam, bias_per_n=False)
     if lam:
         wrong.update(
             {
@@ -341,11 +400,14 @@ def _diagnose_backward(what: str, grads: Params, params, X, y, lam) -> None:
             }
         )
     for key in ("W2", "b2", "W1", "b1"):
+        mistakes = {label: g[key] for label, g in wrong.items()}
+        if key[0] == "b":  # named before the missing 1/n everywhere, which W2 catches first
+            mistakes = {SUMMED_BIAS: summed_bias[key], **mistakes}
         expect_close(
             f"{what}: grads[{key!r}]",
             grads[key],
             ref[key],
-            mistakes={label: g[key] for label, g in wrong.items()},
+            mistakes=mistakes,
             rtol=1e-6,
             atol=1e-10,
         )
@@ -365,11 +427,13 @@ def backward(
     student_fn: Callable[..., Any],
     *,
     cases: Sequence[tuple[str, int, int, int, int, int, float]] = _BACKWARD_CASES,
+    large: tuple[str, int, int, int, int, int, float] = _LARGE_LOGITS,
 ) -> None:
     """Check ``backward(params, cache, y, lam) -> {"W1", "b1", "W2", "b2"}`` gradients.
 
     Each case runs a gradient check (central differences of the loss, ``rel_error`` per
-    parameter, printed) and a comparison with the reference that names the mistake.
+    parameter, printed) and a comparison with the reference that names the mistake. A last
+    case, ``large``, has logits of about +-1000, where only a stable softmax stays finite.
     """
     guard()
     for label, seed, n, d, H, k, lam in cases:
@@ -386,6 +450,14 @@ def backward(
             f"{what}: the gradient check failed: rel_error(d{worst}) = {errors[worst]:.1e} "
             f"> {GRADCHECK_TOL:.0e}.",
         )
+    label, seed, n, d, H, k, lam = large
+    params, X, y = _backward_problem(seed, n, d, H, k, large=True)
+    what = f"backward(params, cache, y, lam={lam}) [{label}: n={n}, d_in={d}, H={H}, k={k}]"
+    grads = _get_grads(what, _call_backward(student_fn, params, X, y, lam, what), params)
+    with np.errstate(all="ignore"):
+        finite = all(bool(_isfinite(grads[key]).all()) for key in KEYS)
+    expect(finite, f"{what}: {UNSTABLE_SOFTMAX}.")
+    _diagnose_backward(what, grads, params, X, y, lam)
     passed("backward")
 
 
@@ -404,6 +476,10 @@ def _epoch(params, velocity, X, y, batches, eta, beta, lam, *, variant: str = ""
         batches = [_arange(len(y))]
     if variant == "reversed":
         batches = list(batches)[::-1]
+    if variant == "last skipped":
+        batches = list(batches)[:-1]
+    if variant == "reset":
+        v = {key: value * 0.0 for key, value in v.items()}
     for idx in batches:
         cache = _forward(p, X[idx])[1]
         g = _backward(p, cache, y[idx], 0.0 if variant == "no lam" else lam)
@@ -431,6 +507,10 @@ _EPOCH_MISTAKES = {
     "one step on the whole data set: take one step per batch, with X[idx], y[idx]": "full batch",
     "the batches used in another order: use them in the order given": "reversed",
     "lam not passed on to backward (the L2 term is missing)": "no lam",
+    "the velocity reset to zero at the start of the epoch: the velocity carries over from one "
+    "epoch to the next (run_training sets it to zero once, before the first epoch), so start "
+    "from the velocity you are given": "reset",
+    "the last batch skipped: use every batch, the short last one too": "last skipped",
 }
 
 
@@ -550,11 +630,68 @@ def train_epoch(
 
 
 # ----- exercise 4: the trained network ------------------------------------------------------------
-def _digits(part: str, split_seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X_train, X_part, y_part) of the notebook's split, raw pixels in [0, 1]."""
+#: What each part of the digits is called in the messages.
+PART_NAMES = {
+    "training": "training",
+    "validation": "validation",
+    "holdout": "held-out",
+    "test": "test",
+}
+#: What each part other than training is for, in the messages.
+PURPOSES = {
+    "validation": "watching training and choosing an epoch or a recipe",
+    "holdout": "this test's estimate of your test accuracy, which means nothing once the "
+    "network has seen them",
+    "test": "the grader's final score",
+}
+AUGMENTED_VALIDATION = (
+    "run_training was given {rows} validation rows for the {n} validation digits: the "
+    "validation set was augmented. Shifted copies belong in the training set only. The "
+    "validation set shows the network digits as they come, as new digits will come; copies "
+    "with ink on blank border pixels make its accuracy, and the epoch or recipe chosen on it, "
+    "say little about new digits. Pass (X_val - mean) / std and y_val as they are"
+)
+IN_TRAINING = (
+    "The training data holds {found} of the {n} {name} digits: the {name} set went into "
+    "training{how}. Those digits are kept for {purpose}. Augment and train on X_train only"
+)
+IN_VALIDATION = (
+    "The validation data given to run_training holds {found} of the {n} {name} digits, which "
+    "are kept for {purpose}. Pass (X_val - mean) / std and y_val as the validation data"
+)
+INGREDIENTS = (
+    "Ingredients that help: more hidden units, shifted copies of the training images, a small "
+    "L2 penalty, enough epochs, and at the end weights averaged over the last epochs (or a "
+    "learning rate that drops): the recipe described above the exercise."
+)
+
+
+#: The seed that cuts the 1438 digits outside the test set into training (1169), validation (90)
+#: and held-out digits (179), as the notebook's split cell does. Any seed gives an honest
+#: held-out set; among 40 we tried, networks of several recipes scored on this one's held-out
+#: digits about as on the test digits (on average across recipes), so its estimate predicts the
+#: hidden test best.
+REST_SEED = 32
+
+
+def _parts(split_seed: int = 0, rest_seed: int = REST_SEED) -> dict[str, tuple]:
+    """The notebook's four parts of the digits: {name: (X raw in [0, 1], y)}.
+
+    ``split(X, y, val=0.0, test=0.2, seed=split_seed)`` sets the 359 test digits aside, then
+    ``split(rest, val=0.0625, test=0.125, seed=rest_seed)`` cuts the rest into training,
+    validation and held-out digits.
+    """
     X, y = _load_digits()
-    X_tr, _, X_va, y_va, X_te, y_te = _split(X, y, val=0.15, test=0.2, seed=split_seed)
-    return (X_tr, X_va, y_va) if part == "validation" else (X_tr, X_te, y_te)
+    X_rest, y_rest, _, _, X_te, y_te = _split(X, y, val=0.0, test=0.2, seed=split_seed)
+    X_tr, y_tr, X_va, y_va, X_ho, y_ho = _split(
+        X_rest, y_rest, val=0.0625, test=0.125, seed=rest_seed
+    )
+    return {
+        "training": (X_tr, y_tr),
+        "validation": (X_va, y_va),
+        "holdout": (X_ho, y_ho),
+        "test": (X_te, y_te),
+    }
 
 
 def _check_params(params: Any) -> Params:
@@ -582,31 +719,244 @@ def _check_params(params: Any) -> Params:
     return {key: _asarray(params[key], dtype=float) for key in KEYS}
 
 
-def _accuracy(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+def _correct(params: Params, X: np.ndarray, y: np.ndarray) -> int:
+    """How many rows of X the network classifies correctly."""
     with np.errstate(all="ignore"):
-        return float((_forward(params, X)[0].argmax(axis=1) == y).mean())
+        return int((_forward(params, X)[0].argmax(axis=1) == y).sum())
+
+
+def _accuracy(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    return _correct(params, X, y) / len(y)
+
+
+# ----- how far a score on n digits says anything about the bar ---------------------------------
+def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of an accuracy of k out of n (stays inside [0, 1])."""
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * _sqrt_scalar(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _chance_to_clear(k: int, n: int, n_new: int, threshold: float) -> float:
+    """P(at least threshold of n_new new digits right | k of n right).
+
+    The accuracy gets Jeffreys' Beta(1/2, 1/2) prior, so its posterior is Beta(k + 1/2,
+    n - k + 1/2) and the number right of n_new new digits is beta-binomial.
+    """
+    a, b = k + 0.5, n - k + 0.5
+    need = _ceil(threshold * n_new - 1e-9)
+    log_norm = _lgamma(a) + _lgamma(b) - _lgamma(a + b)
+    total = 0.0
+    for x in range(need, n_new + 1):
+        log_choose = _lgamma(n_new + 1) - _lgamma(x + 1) - _lgamma(n_new - x + 1)
+        log_beta = _lgamma(x + a) + _lgamma(n_new - x + b) - _lgamma(n_new + a + b)
+        total += _exp_scalar(log_choose + log_beta - log_norm)
+    return min(total, 1.0)
+
+
+def _estimate(k: int, n: int, threshold: float = 0.97, n_new: int = 359) -> str:
+    """What an accuracy of k out of n digits says about new digits and the bar, in words.
+
+    The binomial standard error sqrt(p (1 - p) / n), the 95 % Wilson interval, where the bar
+    lies against it, and the chance that ``n_new`` new digits score at least ``threshold``.
+    """
+    p = k / n
+    se = _sqrt_scalar(p * (1 - p) / n)
+    lo, hi = _wilson(k, n)
+    bar = f"{threshold * 100:g}%"
+    text = (
+        f"{p:.1%} \u00b1 {se:.1%} ({k} of {n} digits, \u00b1 one binomial standard error "
+        f"sqrt(p(1 - p)/n)); 95% interval {lo:.1%} to {hi:.1%}. "
+    )
+    if lo > threshold:
+        text += f"The whole interval lies above {bar}. "
+    elif hi < threshold:
+        text += f"The whole interval lies below {bar}. "
+    else:
+        text += (
+            f"{bar} lies inside the interval: {n} digits cannot tell for sure on which side of "
+            "the bar the accuracy on new digits lies. "
+        )
+    chance = _chance_to_clear(k, n, n_new, threshold)
+    said = "below 1%" if chance < 0.01 else "above 99%" if chance > 0.99 else f"about {chance:.0%}"
+    return text + (
+        f"From these {n} digits alone, the chance that {n_new} new digits (the test set) score "
+        f"at least {bar} is {said}."
+    )
+
+
+# ----- which digits went where (from run_training's history) ------------------------------------
+NOT_STANDARDIZED = (
+    "The training data given to run_training holds {found} of the {n} training digits as raw "
+    "images: the network was trained on images that were not standardized. Train on "
+    "(X - mean) / std, with the mean and std of the training set, as the tests do"
+)
+OTHER_SCALE = (
+    "The training data given to run_training is neither the raw images nor the images "
+    "standardized with mean and std: only {found} of the {n} training digits appear in it as "
+    "(X - mean) / std. The tests standardize with the mean and std from standardize, so the "
+    "network must learn from (X - mean) / std too; statistics of the augmented set, for "
+    "instance, feed it inputs on another scale than the ones it is tested on"
+)
+
+
+SHIFTED_STANDARDIZED = (
+    "The training data holds shifted copies of {found} standardized training images: the "
+    "copies were made after standardizing. A standardized image shifted by a pixel fills the "
+    "new border with 0, which is the mean of those pixels, not blank paper, so the copies show "
+    "digits on a grey margin that new digits never have (in our runs such networks scored "
+    "about 99% on the held-out digits, but 97.0% on the test digits on average, short of the "
+    "bar with 3 seeds of 8). Shift the raw images, then standardize them"
+)
+ONE_DIRECTION = (
+    "The shifted copies move the digits {way} only. New digits sit a pixel off in every "
+    "direction: use the four shifts (1, 0), (-1, 0), (0, 1) and (0, -1). In our runs, copies "
+    "shifted only sideways or only up and down scored 97% to 98% on the held-out digits, but "
+    "cleared 97% of the test digits with 0 and 4 seeds of 8, where all four shifts did with 8"
+)
+_EIGHT_SHIFTS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+def _codes(A: np.ndarray) -> set[bytes]:
+    """The rows of A that are raw digits (multiples of 1/16 in [0, 1]), as hashable codes."""
+    with np.errstate(all="ignore"):
+        Q = A * 16.0
+        R = _rint(Q)
+        ok = (_absolute(Q - R) < 1e-3).all(axis=1) & (R >= 0).all(axis=1) & (R <= 16).all(axis=1)
+    return {row.tobytes() for row in R[ok].astype(_int8)}
+
+
+def _found(X_part: np.ndarray, codes: set[bytes]) -> int:
+    """How many digits of X_part (raw) are among ``codes``."""
+    return sum(row.tobytes() in codes for row in _rint(X_part * 16.0).astype(_int8))
+
+
+def _found_shifted(Z: np.ndarray, A: np.ndarray) -> int:
+    """How many images of Z (standardized) appear in A shifted by one pixel, in any direction,
+    with the standardized values themselves moved (the new border filled with 0)."""
+    keys = {row.tobytes() for row in _rint(A * 1e6)}
+    found = 0
+    for dx, dy in _EIGHT_SHIFTS:
+        rows = _rint(_shift_images(Z, dx, dy) * 1e6)
+        found = max(found, sum(row.tobytes() in keys for row in rows))
+    return found
+
+
+def _rows(history: Any, key: str) -> np.ndarray | None:
+    """history[key] as a float array of shape (n, 64), or None."""
+    if not isinstance(history, dict):
+        return None
+    try:
+        A = _asarray(history.get(key), dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return A if A.ndim == 2 and A.shape[1] == 64 and len(A) else None
+
+
+def _check_data(history: Any, parts: dict, mean: np.ndarray, std: np.ndarray) -> None:
+    """Fail, naming it, when run_training's training data is not (X - mean) / std, or when
+    digits of another part reached its training or validation data (read as raw images, or as
+    images standardized with mean and std)."""
+    X_tr, X_va = _rows(history, "X_tr"), _rows(history, "X_va")
+    if X_tr is not None:
+        raw, standardized = _codes(X_tr), _codes(X_tr * std + mean)
+        X_t = parts["training"][0]
+        n_t, found_raw, found_std = len(X_t), _found(X_t, raw), _found(X_t, standardized)
+        expect(
+            found_std > n_t / 2 or found_raw <= n_t / 2,
+            NOT_STANDARDIZED.format(found=found_raw, n=n_t) + ".",
+        )
+        expect(found_std > n_t / 2, OTHER_SCALE.format(found=found_std, n=n_t) + ".")
+        shifted = _found_shifted((X_t - mean) / std, X_tr)
+        expect(shifted <= n_t / 2, SHIFTED_STANDARDIZED.format(found=shifted) + ".")
+        ways = {
+            (dx, dy)
+            for dx, dy in _EIGHT_SHIFTS
+            if _found(_shift_images(X_t, dx, dy), standardized) > n_t / 2
+        }
+        for way, axis in (("sideways", 0), ("up and down", 1)):
+            only = bool(ways) and all(step[1 - axis] == 0 for step in ways)
+            expect(not only, ONE_DIRECTION.format(way=way) + ".")
+        codes = raw | standardized
+        for part in ("validation", "holdout", "test"):
+            X_p = parts[part][0]
+            found = _found(X_p, codes)
+            how = (
+                " (augmented along with the training set, perhaps)" if part == "validation" else ""
+            )
+            expect(
+                found <= len(X_p) / 2,
+                IN_TRAINING.format(
+                    found=found, n=len(X_p), name=PART_NAMES[part], how=how,
+                    purpose=PURPOSES[part],
+                )
+                + ".",
+            )  # fmt: skip
+    if X_va is not None:
+        codes = _codes(X_va) | _codes(X_va * std + mean)
+        for part in ("holdout", "test"):
+            X_p = parts[part][0]
+            found = _found(X_p, codes)
+            expect(
+                found <= len(X_p) / 2,
+                IN_VALIDATION.format(
+                    found=found, n=len(X_p), name=PART_NAMES[part], purpose=PURPOSES[part]
+                )
+                + ".",
+            )
+        X_v = parts["validation"][0]
+        augmented = len(X_va) > len(X_v) and _found(X_v, codes) > len(X_v) / 2
+        expect(not augmented, AUGMENTED_VALIDATION.format(rows=len(X_va), n=len(X_v)) + ".")
+
+
+def _shortfall_hints(history: Any, mean: np.ndarray, std: np.ndarray, n_train: int) -> list[str]:
+    """Sentences on what run_training's history shows, for a network short of the bar."""
+    hints = []
+    X_tr = _rows(history, "X_tr")
+    if X_tr is not None and len(X_tr) <= n_train:
+        hints.append(
+            f"The network learned from {len(X_tr)} training images: no shifted copies. "
+            "Shifted copies, from augment(X_train, y_train, shifts=...), give it more to learn "
+            "from."
+        )
+    epochs = history.get("epochs") if isinstance(history, dict) else None
+    done = history.get("val_acc") if isinstance(history, dict) else None
+    if isinstance(epochs, int) and isinstance(done, list) and 0 < len(done) < epochs:
+        hints.append(
+            f"Training stopped after {len(done)} of the {epochs} epochs: the time budget of "
+            "run_training ran out. Fewer epochs or fewer hidden units fit in it."
+        )
+    return hints
 
 
 def final_accuracy(
     params: Any,
     mean: Any,
     std: Any,
+    history: Any = None,
     *,
-    part: str = "validation",
+    part: str = "holdout",
     threshold: float = 0.97,
     split_seed: int = 0,
 ) -> None:
-    """Score the trained network on the notebook's validation (or test) digits.
+    """Score the trained network on the notebook's held-out (or test) digits.
 
-    The check loads the digits and splits them itself (``split(X, y, val=0.15, test=0.2,
-    seed=0)``), checks that ``mean`` and ``std`` are the training-set statistics (so nothing of
-    the test set leaked into the pipeline), standardizes the raw images with them and runs the
-    reference forward pass on ``params``. Returns nothing: a test cell whose last value is a
-    number would give nbgrader's partial credit.
+    The check loads the digits and splits them itself (as the notebook's split cell does, see
+    ``_parts``), checks that ``mean`` and ``std`` are the training-set statistics (so nothing
+    of the test set leaked into the pipeline), standardizes the raw images with them and runs
+    the reference forward pass on ``params``. With ``history`` from ``run_training`` it also
+    checks which digits went into training and validation. On the held-out digits it prints
+    the estimate with its standard error, 95 % interval and what they say about the bar.
+    Returns nothing: a test cell whose last value is a number would give nbgrader's partial
+    credit.
     """
     guard()
     p = _check_params(params)
-    X_tr, X_part, y_part = _digits(part, split_seed)
+    parts = _parts(split_seed)
+    X_tr = parts["training"][0]
+    X_part, y_part = parts[part]
     expect_shape("mean", mean, (64,), hint="One mean per pixel, from standardize.")
     expect_shape("std", std, (64,), hint="One std per pixel, from standardize.")
     mean_a, std_a = _asarray(mean, dtype=float), _asarray(std, dtype=float)
@@ -619,32 +969,40 @@ def final_accuracy(
     hint = "Pass the mean and std that standardize computed from X_train."
     expect_close("mean", mean_a, ref_mean, mistakes={LEAKED: X_all.mean(axis=0)}, hint=hint)
     expect_close("std", std_a, ref_std, mistakes={LEAKED: _stats(X_all)[1]}, rtol=1e-6, hint=hint)
-    acc = _accuracy(p, (X_part - mean_a) / std_a, y_part)
+    _check_data(history, parts, mean_a, std_a)
     n = len(y_part)
-    if acc < threshold:
+    k = _correct(p, (X_part - mean_a) / std_a, y_part)
+    name = PART_NAMES[part]
+    n_test = len(parts["test"][1])
+    about = (
+        ""
+        if part == "test"
+        else " As an estimate for new digits: " + _estimate(k, n, threshold, n_test)
+    )
+    if k / n < threshold:
         hints = []
         raw = _accuracy(p, X_part, y_part)
-        if raw >= acc + 0.02:
+        if raw >= k / n + 0.02:
             hints.append(
-                f"on raw, unstandardized pixels the network scores {raw:.1%}: it seems to "
-                "have been trained on images that were not standardized. Train on "
-                "(X - mean) / std, with the mean and std of the training set"
+                f"On raw, unstandardized pixels the network scores {raw:.1%}: it seems to have "
+                "been trained on images that were not standardized. Train on (X - mean) / std, "
+                "with the mean and std of the training set."
             )
-        if acc < 0.2:
-            hints.append("that is chance level: is final_params the trained network?")
-        hints.append(
-            "ingredients that help: more hidden units, shifted copies of the training images, "
-            "a small L2 penalty, enough epochs, and at the end a learning rate that drops or "
-            "weights averaged over the last epochs"
-        )
+        if k / n < 0.2:
+            hints.append("That is chance level: is final_params the trained network?")
+        hints += _shortfall_hints(history, mean_a, std_a, len(X_tr))
+        hints.append(INGREDIENTS)
+        need = _ceil(threshold * n - 1e-9)
         raise CheckError(
-            f"The network classifies {acc:.1%} of the {n} {part} digits correctly "
-            f"({round(acc * n)} of {n}); at least {threshold * 100:g}% is needed. "
-            + "; ".join(hints)
-            + "."
+            f"The network classifies {k / n:.1%} of the {n} {name} digits correctly ({k} of "
+            f"{n}); at least {threshold * 100:g}% is needed ({need} of {n}; one digit is "
+            f"{1 / n:.2%}).{about} " + " ".join(hints)
         )
-    _print(f"{part} accuracy: {acc:.2%} ({round(acc * n)} of {n} digits) >= {threshold * 100:g}%")
-    passed(f"final accuracy on the {part} set")
+    if part == "test":
+        _print(f"{name} accuracy: {k / n:.2%} ({k} of {n} digits) >= {threshold * 100:g}%")
+    else:
+        _print(f"{name} accuracy: {_estimate(k, n, threshold, n_test)}")
+    passed(f"final accuracy on the {name} set")
 
 
 # ----- exercise 5: confusion matrix ---------------------------------------------------------------
@@ -652,6 +1010,13 @@ _CONFUSION_CASES: Sequence[tuple[str, int, int, int, float]] = (
     # label, seed, n, k, fraction predicted correctly
     ("5 classes, class 4 never appears", 6, 40, 5, 0.6),
     ("3 classes, mostly right", 7, 25, 3, 0.8),
+)
+
+
+COUNTED_ONCE = (
+    "each (true, predicted) pair counted at most once. With fancy indexing, C[y_true, y_pred] "
+    "+= 1 adds 1 once per distinct pair, however often it occurs, because repeated indices "
+    "do not accumulate. Use np.add.at(C, (y_true, y_pred), 1), or a loop over the examples"
 )
 
 
@@ -692,9 +1057,12 @@ def confusion_matrix(
                 "the transposed matrix: rows are the TRUE class, columns the predicted class": C.T,
                 "fractions per row; count the examples instead": C
                 / _maximum(C.sum(axis=1, keepdims=True), 1),
+                "fractions per column; count the examples instead": C
+                / _maximum(C.sum(axis=0, keepdims=True), 1),
                 "fractions of all examples; count them instead": C / n,
                 "only the diagonal: count the mistakes too, C[true, predicted] += 1": C
                 * (_arange(k)[:, None] == _arange(k)),
+                COUNTED_ONCE: (C > 0) * 1,
             },
             rtol=0,
             atol=1e-12,

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from exercises import answer_cells
 
+from bpkit.augment import augment
 from bpkit.checks import nb08 as checks
 from bpkit.checks._core import CheckError
 from bpkit.data import load_digits, split
@@ -74,8 +75,9 @@ def test_train_epoch_that_shuffles_itself_is_rejected():
 # ----- final_accuracy ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def digits():
-    X, y = load_digits()
-    X_tr, y_tr, X_va, y_va, _, _ = split(X, y, val=0.15, test=0.2, seed=0)
+    parts = checks._parts()
+    X_tr, y_tr = parts["training"]
+    X_va, y_va = parts["validation"]
     mean = X_tr.mean(axis=0)
     std = np.where(X_tr.std(axis=0) > 0, X_tr.std(axis=0), 1.0)
     return X_tr, y_tr, X_va, y_va, mean, std
@@ -107,16 +109,52 @@ def trained(digits):
     return _train((X_tr - mean) / std, y_tr)
 
 
-def test_final_accuracy_accepts_a_trained_network(digits, trained, capsys):
-    _, _, _, _, mean, std = digits
-    assert checks.final_accuracy(trained, mean, std, threshold=0.9) is None  # no partial credit
-    assert "validation accuracy" in capsys.readouterr().out
+SHIFTS = [(1, 0), (-1, 0), (0, 1), (0, -1)]
 
 
-def test_final_accuracy_reports_the_shortfall(digits, trained):
+def _history(X_tr, X_va, **more):
+    """What run_training's history holds about the data it was given."""
+    return {"X_tr": X_tr, "X_va": X_va, "epochs": 12, "val_acc": [0.9] * 12, **more}
+
+
+def test_the_four_parts_are_disjoint_and_the_test_set_is_the_graders():
+    parts = checks._parts()
+    assert {k: len(v[1]) for k, v in parts.items()} == {
+        "training": 1169,
+        "validation": 90,
+        "holdout": 179,
+        "test": 359,
+    }
+    rows = [{r.tobytes() for r in parts[k][0]} for k in parts]
+    assert sum(len(r) for r in rows) == len(set().union(*rows))  # no image in two parts
+    X, y = load_digits()
+    _, _, _, _, X_te, _ = split(X, y, val=0.15, test=0.2, seed=0)  # the test set of before
+    assert {r.tobytes() for r in X_te} == rows[3]
+
+
+def test_final_accuracy_prints_the_estimate_with_its_uncertainty(digits, trained, capsys):
+    X_tr, y_tr, X_va, _, mean, std = digits
+    X_more, _ = augment(X_tr, y_tr, shifts=SHIFTS)
+    history = _history((X_more - mean) / std, (X_va - mean) / std)
+    assert checks.final_accuracy(trained, mean, std, history, threshold=0.9) is None  # no credit
+    out = capsys.readouterr().out
+    assert "held-out accuracy:" in out
+    assert "binomial standard error" in out
+    assert "95% interval" in out
+    assert "the chance that 359 new digits (the test set) score at least 90%" in out
+    assert "final accuracy on the held-out set: all checks passed" in out
+
+
+def test_final_accuracy_reports_the_shortfall_in_sentences(digits, trained):
     _, _, _, _, mean, std = digits
-    with pytest.raises(CheckError, match="at least 99.9% is needed"):
+    with pytest.raises(CheckError, match="at least 99.9% is needed") as error:
         checks.final_accuracy(trained, mean, std, threshold=0.999)
+    message = str(error.value)
+    assert "Ingredients that help" in message
+    assert "ingredients that help" not in message
+    assert not re.search(r"\. [a-z]", message), message  # every sentence starts with a capital
+    assert "of the 179 held-out digits" in message
+    assert "95% interval" in message
 
 
 def test_final_accuracy_names_an_untrained_network(digits):
@@ -129,10 +167,13 @@ def test_final_accuracy_names_an_untrained_network(digits):
 
 
 def test_final_accuracy_names_training_on_raw_pixels(digits):
-    X_tr, y_tr, _, _, mean, std = digits
+    X_tr, y_tr, X_va, _, mean, std = digits
     raw = _train(X_tr, y_tr, epochs=8)
     with pytest.raises(CheckError, match="not standardized"):
-        checks.final_accuracy(raw, mean, std)
+        checks.final_accuracy(raw, mean, std)  # from the accuracy on raw pixels
+    X_more, _ = augment(X_tr, y_tr, shifts=SHIFTS)
+    with pytest.raises(CheckError, match="holds 1169 of the 1169 training digits as raw images"):
+        checks.final_accuracy(raw, mean, std, _history(X_more, X_va))  # from the data
 
 
 def test_final_accuracy_names_divergence_and_shapes(digits, trained):
@@ -158,6 +199,77 @@ def test_final_accuracy_requires_the_training_statistics(digits, trained):
         checks.final_accuracy(trained, mean, np.ones(64))
 
 
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("augmented validation", "the validation set was augmented"),
+        ("validation in training", "the validation set went into training"),
+        ("held-out in training", "the held-out set went into training"),
+        ("test in training", "the test set went into training"),
+        ("held-out as validation", "holds 179 of the 179 held-out digits, which are kept"),
+        ("test as validation", "holds 359 of the 359 test digits"),
+        ("other statistics", "neither the raw images nor the images standardized"),
+        ("shifted after standardizing", "the copies were made after standardizing"),
+        ("sideways only", "move the digits sideways only"),
+        ("up and down only", "move the digits up and down only"),
+    ],
+)
+def test_final_accuracy_names_what_went_into_training(digits, trained, where, expected):
+    X_tr, y_tr, X_va, y_va, mean, std = digits
+    parts = checks._parts()
+    X_ho, y_ho = parts["holdout"]
+    X_te, y_te = parts["test"]
+    shifts = {"sideways only": SHIFTS[:2], "up and down only": SHIFTS[2:]}.get(where, SHIFTS)
+    X_tr_in, X_va_in = augment(X_tr, y_tr, shifts=shifts)[0], X_va
+    if where == "augmented validation":
+        X_va_in = augment(X_va, y_va, shifts=SHIFTS)[0]
+    if where.endswith("in training"):
+        extra = {"validation": X_va, "held-out": X_ho, "test": X_te}[where.split()[0]]
+        X_tr_in = np.concatenate([X_tr_in, augment(extra, np.zeros(len(extra)), shifts=SHIFTS)[0]])
+    if where.endswith("as validation"):
+        X_va_in = X_ho if where.startswith("held-out") else X_te
+    std_in = std
+    if where == "other statistics":
+        std_in = X_tr_in.std(axis=0) + 0.1
+    history = _history((X_tr_in - mean) / std_in, (X_va_in - mean) / std)
+    if where == "shifted after standardizing":
+        history["X_tr"] = augment((X_tr - mean) / std, y_tr, shifts=SHIFTS)[0]
+    with pytest.raises(CheckError, match=re.escape(expected)):
+        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+
+
+def test_final_accuracy_reads_float32_training_data(digits, trained):
+    """Rounding in float32 does not make (X - mean) / std look like other statistics."""
+    X_tr, y_tr, X_va, _, mean, std = digits
+    X_more = augment(X_tr, y_tr, shifts=SHIFTS)[0]
+    history = _history(((X_more - mean) / std).astype(np.float32), (X_va - mean) / std)
+    checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+
+
+def test_final_accuracy_hints_from_the_history(digits, trained):
+    X_tr, y_tr, X_va, _, mean, std = digits
+    cut_short = _history((X_tr - mean) / std, X_va, epochs=60)
+    with pytest.raises(CheckError, match="stopped after 12 of the 60 epochs") as error:
+        checks.final_accuracy(trained, mean, std, cut_short, threshold=0.999)
+    assert "no shifted copies" in str(error.value)
+    no_copies = _history((X_tr - mean) / std, (X_va - mean) / std)
+    checks.final_accuracy(trained, mean, std, no_copies, threshold=0.9)  # a hint, not a rule
+
+
+def test_the_estimate_and_its_interval():
+    lo, hi = checks._wilson(175, 179)
+    assert lo < 175 / 179 < hi <= 1.0
+    assert checks._wilson(179, 179)[1] == 1.0
+    assert checks._chance_to_clear(150, 179, 359, 0.0) == pytest.approx(1.0)
+    chances = [checks._chance_to_clear(k, 179, 359, 0.97) for k in range(170, 180)]
+    assert chances == sorted(chances)
+    assert chances[0] < 0.2 < 0.8 < chances[-1]
+    assert "lies inside the interval" in checks._estimate(175, 179)
+    assert "The whole interval lies below 97%" in checks._estimate(150, 179)
+    assert "The whole interval lies above 97%" in checks._estimate(359, 359)
+    assert "0.6%" in checks._estimate(359, 359) or "\u00b1 0.0%" in checks._estimate(359, 359)
+
+
 def test_hidden_final_accuracy_scores_the_test_set(digits):
     """The grader scores the handed-over weights on the 359 held-out test digits (97 % needed)."""
     X_tr, y_tr, _, _, mean, std = digits
@@ -165,7 +277,8 @@ def test_hidden_final_accuracy_scores_the_test_set(digits):
     verdict = judge.judge_in_process("nb08", "final_accuracy", weak, mean, std)
     assert verdict is not None
     assert "of the 359 test digits" in verdict
-    assert "at least 97% is needed" in verdict
+    assert "at least 97% is needed (349 of 359; one digit is 0.28%)" in verdict
+    assert "interval" not in verdict  # the grade itself, not an estimate
 
 
 # ----- the hidden cases reach the sandbox as inputs only -----------------------------------------

@@ -71,6 +71,51 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
 """,
             "Adding a tiny eps to std",
         ),
+        (
+            "the sample std (ddof=1)",
+            _STD_HEAD
+            + """    mean, std = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_val - mean) / std, (X_test - mean) / std, mean, std
+""",
+            "the sample std (ddof=1)",
+        ),
+        (
+            "the mean not subtracted",
+            _STD_HEAD
+            + """    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return X_train / std, X_val / std, X_test / std, mean, std
+""",
+            "the mean not subtracted",
+        ),
+        (
+            "divided by the variance",
+            _STD_HEAD
+            + """    mean, var = X_train.mean(axis=0), X_train.var(axis=0)
+    var = np.where(var > 0, var, 1.0)
+    return (X_train - mean) / var, (X_val - mean) / var, (X_test - mean) / var, mean, var
+""",
+            "a division by the variance",
+        ),
+        (
+            "the std returned before the fix for constant pixels",
+            _STD_HEAD
+            + """    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    safe = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / safe, (X_val - mean) / safe, (X_test - mean) / safe, mean, std
+""",
+            "the std before the fix for constant pixels",
+        ),
+        (
+            "mean and std swapped in the return",
+            _STD_HEAD
+            + """    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_val - mean) / std, (X_test - mean) / std, std, mean
+""",
+            "mean and std swapped",
+        ),
     ],
     "backward": [
         (
@@ -132,6 +177,80 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
             "W2": d2.T @ a1 / n + lam * params["W2"], "b2": d2.mean(axis=0) + lam * params["b2"]}
 """,
             "the biases penalized too",
+        ),
+        (
+            "relu derivative taken as a1",
+            _BACK_HEAD
+            + """    d2 = p - onehot
+    d1 = (d2 @ params["W2"]) * a1
+    return {"W1": d1.T @ X / n + lam * params["W1"], "b1": d1.mean(axis=0),
+            "W2": d2.T @ a1 / n + lam * params["W2"], "b2": d2.mean(axis=0)}
+""",
+            "the ReLU derivative taken as relu(z1) = a1",
+        ),
+        (
+            "no L2 term",
+            _BACK_HEAD
+            + """    d2 = p - onehot
+    d1 = (d2 @ params["W2"]) * (z1 > 0)
+    return {"W1": d1.T @ X / n, "b1": d1.mean(axis=0),
+            "W2": d2.T @ a1 / n, "b2": d2.mean(axis=0)}
+""",
+            "a missing L2 term",
+        ),
+        (
+            "L2 term with a factor 2",
+            _BACK_HEAD
+            + """    d2 = p - onehot
+    d1 = (d2 @ params["W2"]) * (z1 > 0)
+    return {"W1": d1.T @ X / n + 2 * lam * params["W1"], "b1": d1.mean(axis=0),
+            "W2": d2.T @ a1 / n + 2 * lam * params["W2"], "b2": d2.mean(axis=0)}
+""",
+            "an extra factor 2 in the L2 term",
+        ),
+        (
+            "L2 term divided by n",
+            _BACK_HEAD
+            + """    d2 = p - onehot
+    d1 = (d2 @ params["W2"]) * (z1 > 0)
+    return {"W1": (d1.T @ X + lam * params["W1"]) / n, "b1": d1.mean(axis=0),
+            "W2": (d2.T @ a1 + lam * params["W2"]) / n, "b2": d2.mean(axis=0)}
+""",
+            "the L2 term divided by n",
+        ),
+        (
+            "delta2 from the logits",
+            _BACK_HEAD
+            + """    d2 = z2 - onehot
+    d1 = (d2 @ params["W2"]) * (z1 > 0)
+    return {"W1": d1.T @ X / n + lam * params["W1"], "b1": d1.mean(axis=0),
+            "W2": d2.T @ a1 / n + lam * params["W2"], "b2": d2.mean(axis=0)}
+""",
+            "delta2 built from the logits z2",
+        ),
+        (
+            "bias gradients summed",
+            _BACK_HEAD
+            + """    d2 = p - onehot
+    d1 = (d2 @ params["W2"]) * (z1 > 0)
+    return {"W1": d1.T @ X / n + lam * params["W1"], "b1": d1.sum(axis=0),
+            "W2": d2.T @ a1 / n + lam * params["W2"], "b2": d2.sum(axis=0)}
+""",
+            "a missing 1/n in the bias gradient",
+        ),
+        (
+            "softmax without the row maximum",
+            """def backward(params, cache, y, lam):
+    X, z1, a1, z2 = cache
+    n = X.shape[0]
+    e = np.exp(z2)
+    d2 = e / e.sum(axis=1, keepdims=True)
+    d2[np.arange(n), y] -= 1.0
+    d1 = (d2 @ params["W2"]) * (z1 > 0)
+    return {"W1": d1.T @ X / n + lam * params["W1"], "b1": d1.mean(axis=0),
+            "W2": d2.T @ a1 / n + lam * params["W2"], "b2": d2.mean(axis=0)}
+""",
+            "subtract each row's maximum from z2",
         ),
     ],
     "train_epoch": [
@@ -205,6 +324,44 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
 """,
             "returned None",
         ),
+        (
+            "velocity reset at the start of the epoch",
+            _EPOCH_HEAD
+            + """    velocity = {k: np.zeros_like(v) for k, v in params.items()}
+    for idx in batches:
+        grads = backward(params, forward(params, X[idx])[1], y[idx], lam)
+        for k in params:
+            velocity[k] = beta * velocity[k] - eta * grads[k]
+            params[k] = params[k] + velocity[k]
+    return params, velocity
+""",
+            "the velocity reset to zero at the start of the epoch",
+        ),
+        (
+            "the opposite velocity convention",
+            _EPOCH_HEAD
+            + """    for idx in batches:
+        grads = backward(params, forward(params, X[idx])[1], y[idx], lam)
+        for k in params:
+            velocity[k] = beta * velocity[k] + eta * grads[k]
+            params[k] = params[k] - velocity[k]
+    return params, velocity
+""",
+            "the opposite velocity convention",
+        ),
+        (
+            "the last batch skipped",
+            _EPOCH_HEAD
+            + """    for i in range(len(batches) - 1):
+        idx = batches[i]
+        grads = backward(params, forward(params, X[idx])[1], y[idx], lam)
+        for k in params:
+            velocity[k] = beta * velocity[k] - eta * grads[k]
+            params[k] = params[k] + velocity[k]
+    return params, velocity
+""",
+            "the last batch skipped",
+        ),
     ],
     "train_model": [
         (
@@ -234,6 +391,89 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
                         seed=seed)
 """,
             "training diverged",
+        ),
+        (
+            "the validation set augmented too",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_more, y_more = augment(X_train, y_train, shifts=shifts)
+    X_vmore, y_vmore = augment(X_val, y_val, shifts=shifts)
+    return run_training((X_more - mean) / std, y_more, (X_vmore - mean) / std, y_vmore,
+                        hidden=256, lam=1e-3, eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "the validation set was augmented",
+        ),
+        (
+            "the validation digits augmented along with the training set",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_all, y_all = np.concatenate([X_train, X_val]), np.concatenate([y_train, y_val])
+    X_more, y_more = augment(X_all, y_all, shifts=shifts)
+    return run_training((X_more - mean) / std, y_more, (X_val - mean) / std, y_val,
+                        hidden=256, lam=1e-3, eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "the validation set went into training",
+        ),
+        (
+            "the held-out digits used for training",
+            _MODEL_HEAD
+            + """    X_all = np.concatenate([X_train, X_holdout])
+    y_all = np.concatenate([y_train, y_holdout])
+    X_more, y_more = augment(X_all, y_all, shifts=[(1, 0), (-1, 0), (0, 1), (0, -1)])
+    return run_training((X_more - mean) / std, y_more, (X_val - mean) / std, y_val,
+                        hidden=256, lam=1e-3, eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "the held-out set went into training",
+        ),
+        (
+            "the held-out digits used as validation data",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_more, y_more = augment(X_train, y_train, shifts=shifts)
+    return run_training((X_more - mean) / std, y_more, (X_holdout - mean) / std, y_holdout,
+                        hidden=256, lam=1e-3, eta=0.02, epochs=60, batch_size=32, seed=seed)
+""",
+            "The validation data given to run_training holds",
+        ),
+        (
+            "no shifted copies",
+            _MODEL_HEAD
+            + """    X_tr, X_va = (X_train - mean) / std, (X_val - mean) / std
+    return run_training(X_tr, y_train, X_va, y_val, hidden=128, lam=0.0, eta=0.02, epochs=20,
+                        seed=seed)
+""",
+            "no shifted copies",
+        ),
+        (
+            "shifted copies of standardized images",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_more, y_more = augment((X_train - mean) / std, y_train, shifts=shifts)
+    return run_training(X_more, y_more, (X_val - mean) / std, y_val, hidden=256, lam=1e-3,
+                        eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "the copies were made after standardizing",
+        ),
+        (
+            "copies shifted sideways only",
+            _MODEL_HEAD
+            + """    X_more, y_more = augment(X_train, y_train, shifts=[(1, 0), (-1, 0)])
+    return run_training((X_more - mean) / std, y_more, (X_val - mean) / std, y_val,
+                        hidden=256, lam=1e-3, eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "move the digits sideways only",
+        ),
+        (
+            "standardized with the statistics of the augmented set",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_more, y_more = augment(X_train, y_train, shifts=shifts)
+    m, s = X_more.mean(axis=0), X_more.std(axis=0)
+    s = np.where(s > 0, s, 1.0)
+    return run_training((X_more - m) / s, y_more, (X_val - m) / s, y_val, hidden=256, lam=1e-3,
+                        eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "neither the raw images nor the images standardized with mean and std",
         ),
     ],
     "confusion_matrix": [
@@ -275,6 +515,33 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
     return C
 """,
             "only the diagonal",
+        ),
+        (
+            "fancy-index += counts repeated pairs once",
+            """def confusion_matrix(y_true, y_pred, k):
+    C = np.zeros((k, k), dtype=int)
+    C[y_true, y_pred] += 1
+    return C
+""",
+            "each (true, predicted) pair counted at most once",
+        ),
+        (
+            "fractions of all examples",
+            """def confusion_matrix(y_true, y_pred, k):
+    C = np.zeros((k, k))
+    np.add.at(C, (y_true, y_pred), 1)
+    return C / len(y_true)
+""",
+            "fractions of all examples",
+        ),
+        (
+            "normalized columns",
+            """def confusion_matrix(y_true, y_pred, k):
+    C = np.zeros((k, k))
+    np.add.at(C, (y_true, y_pred), 1)
+    return C / np.maximum(C.sum(axis=0, keepdims=True), 1)
+""",
+            "fractions per column",
         ),
     ],
 }
