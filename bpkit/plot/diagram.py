@@ -46,11 +46,14 @@ def fmt(v: float) -> str:
 
 
 def layer_positions(sizes: Sequence[int]) -> list[np.ndarray]:
-    """Neuron centres per layer: array of shape (d_l, 2) each; x = l, unit 1 on top."""
+    """Neuron centres per layer: array of shape (d_l, 2) each; x = l, unit 1 on top, y within
+    [-0.5, 0.5]."""
     tallest = max(sizes)
     out = []
     for lyr, d in enumerate(sizes):
-        y = (np.arange(d)[::-1] - (d - 1) / 2) / max(tallest - 1, 1)
+        # the tallest layer fills the height; a narrower one spreads out, up to half of it
+        gap = max(1 / max(tallest - 1, 1), min(0.5, 1 / max(d - 1, 1)))
+        y = (np.arange(d)[::-1] - (d - 1) / 2) * gap
         out.append(np.column_stack([np.full(d, float(lyr)), y]))
     return out
 
@@ -61,7 +64,7 @@ class NetworkDiagram:
     Attributes:
       pos: neuron centres per layer, arrays of shape (d_l, 2).
       edges: one LineCollection per weight matrix (``edges[l - 1]`` holds ``W^l``).
-      nodes: one scatter of every neuron (input layer first), for face colours.
+      nodes: one scatter of every neuron (input layer first).
       values: one Text per neuron (``values[l][j]``), beside it, for the numbers of a step.
       names: the static labels (``x₁``, ``a¹₁``, ...), or [] when ``names=False``.
     """
@@ -72,20 +75,28 @@ class NetworkDiagram:
         sizes: Sequence[int],
         *,
         names: bool = True,
-        node_size: float = 140.0,
+        node_size: float = 190.0,
         value_size: float = 6.0,
     ) -> None:
         self.ax, self.sizes = ax, [int(s) for s in sizes]
         self.pos = layer_positions(self.sizes)
         self.norm = Normalize(-1.0, 1.0)
         self.cmap = mpl.colormaps[DIVERGING_CMAP]
+        xlim = (-0.45, len(self.sizes) - 0.55)
+        ax.set_xlim(*xlim)
+        # edges stop at the circles' rims (they are drawn over the static neurons)
+        fig_w = ax.figure.get_size_inches()[0]
+        rx = (np.sqrt(node_size) / 2 / 72) / (ax.get_position().width * fig_w / (xlim[1] - xlim[0]))
         self.edges: list[LineCollection] = []
         for lyr in range(1, len(self.sizes)):
             prev, cur = self.pos[lyr - 1], self.pos[lyr]
-            segs = [
-                (tuple(cur[j]), tuple(prev[k])) for j in range(len(cur)) for k in range(len(prev))
-            ]
-            lc = LineCollection(segs, linewidths=1.0, colors="0.6", zorder=1, capstyle="round")
+            segs = []
+            for j in range(len(cur)):
+                for k in range(len(prev)):
+                    (x0, y0), (x1, y1) = prev[k], cur[j]
+                    slope = (y1 - y0) / (x1 - x0)
+                    segs.append(((x1 - rx, y1 - slope * rx), (x0 + rx, y0 + slope * rx)))
+            lc = LineCollection(segs, linewidths=1.0, colors="0.6", zorder=1, capstyle="butt")
             ax.add_collection(lc)
             self.edges.append(lc)
         allpos = np.concatenate(self.pos)
@@ -106,14 +117,13 @@ class NetworkDiagram:
                     label = f"x{sub(j + 1)}" if lyr == 0 else f"a{sup(lyr)}{sub(j + 1)}"
                     self.names.append(ax.text(x, y, label, ha="center", va="center",
                                               fontsize=6, zorder=5))  # fmt: skip
-        ax.set_xlim(-0.45, len(self.sizes) - 0.55)
         ax.set_ylim(-0.5 - 1.2 * dy, 0.5 + 0.6 * dy)
         ax.set_axis_off()
 
     def dynamic(self) -> list[Any]:
-        """The artists drawn on every update, in drawing order: edges, neurons, their names
-        (over the neurons) and value texts."""
-        return [*self.edges, self.nodes, *self.names, *(t for col in self.values for t in col)]
+        """The artists that change on updates: edges and value texts (the neurons and their
+        names are static; the edges stop at the neurons' rims)."""
+        return [*self.edges, *(t for col in self.values for t in col)]
 
     def set_edges(
         self, lyr: int, M: np.ndarray, lim: float | None = None, alpha: float = 1.0
@@ -131,20 +141,6 @@ class NetworkDiagram:
         colors = self.cmap(self.norm(r))
         colors[:, 3] = alpha
         lc.set_color(colors)
-
-    def set_nodes(self, values: Sequence[np.ndarray | None], lim: float = 1.0) -> None:
-        """Neuron face colours from one value per neuron per layer (None: white)."""
-        cols = []
-        for lyr, d in enumerate(self.sizes):
-            v = values[lyr] if lyr < len(values) else None
-            if v is None:
-                cols.append(np.ones((d, 4)))
-            else:
-                r = np.clip(np.nan_to_num(np.asarray(v, dtype=np.float64) / lim), -1, 1)
-                c = self.cmap(self.norm(r))
-                c[:, :3] = 0.45 * c[:, :3] + 0.55  # a light tint: the label stays readable
-                cols.append(c)
-        self.nodes.set_facecolor(np.concatenate(cols))
 
     def set_text(self, lyr: int, texts: Sequence[str]) -> None:
         """The value texts of layer ``lyr``, one per unit ("" hides one)."""

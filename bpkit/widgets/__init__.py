@@ -11,7 +11,8 @@ Explorers: ``LearningRateExplorer`` (eta on a 1-D well, a 2-D bowl and a small n
 ``RegularizationExplorer`` (L2/L1, dropout and early stopping on a small noisy set) and
 ``BPTTExplorer`` (sequence length and the radius of W_h vs gradient norms through time) and
 ``OptimizersExplorer`` (five update rules side by side on 2-D surfaces) and
-``BackpropExplorer`` (one training step, phase by phase, on the network diagram).
+``BackpropExplorer`` (one training step, phase by phase, on the network diagram) and
+``PlaygroundExplorer`` (a small network that trains live on 2-D data).
 """
 
 from bpkit.widgets._base import Explorer
@@ -21,6 +22,7 @@ from bpkit.widgets.bptt import BPTTExplorer
 from bpkit.widgets.initialization import InitExplorer
 from bpkit.widgets.learning_rate import LearningRateExplorer
 from bpkit.widgets.optimizers import OptimizersExplorer
+from bpkit.widgets.playground import PlaygroundExplorer
 from bpkit.widgets.regularization import RegularizationExplorer
 
 __all__ = [
@@ -31,5 +33,6 @@ __all__ = [
     "InitExplorer",
     "LearningRateExplorer",
     "OptimizersExplorer",
+    "PlaygroundExplorer",
     "RegularizationExplorer",
 ]

@@ -27,7 +27,7 @@ from bpkit.widgets._step import StepTrace, equation, phase_title, phases, trace_
 
 __all__ = ["BackpropExplorer", "paint", "xor_net"]
 
-MAX_EDGE_LABELS = 16  # label the change of each weight when a layer has at most this many edges
+MAX_EDGE_LABELS = 12  # label the change of each weight when a layer has at most this many edges
 
 
 def xor_net() -> tuple[Sequential, np.ndarray, np.ndarray]:
@@ -64,23 +64,22 @@ def paint(d: NetworkDiagram, labels: list[list[Any]], t: StepTrace, step: int, i
     wlim = max(float(np.abs(t.W[lyr]).max()) for lyr in range(1, t.K + 1))
     if kind == "update":
         wlim = max(wlim, max(float(np.abs(t.W_new[lyr]).max()) for lyr in range(1, t.K + 1)))
-    node_vals: list[Any] = [t.a[0][i]] + [None] * t.K
     texts: list[list[str]] = [[""] * s for s in t.sizes]
     texts[0] = [fmt(v) for v in t.a[0][i]]
     for j, s in enumerate(texts[0]):
         shown[("x", 0, j)] = s
     reached = t.K if kind in ("loss", "backward", "update") else (at if kind == "forward" else 0)
-    for lyr in range(1, reached + 1):
-        node_vals[lyr] = t.a[lyr][i]
+    for lyr in range(1, reached + 1):  # z and a on the layer at work, a on the layers before
         for j in range(t.sizes[lyr]):
-            zs, as_ = fmt(t.z[lyr][i, j]), fmt(t.a[lyr][i, j])
-            shown[("z", lyr, j)], shown[("a", lyr, j)] = zs, as_
-            texts[lyr][j] = f"z {zs}\na {as_}"
+            shown[("a", lyr, j)] = as_ = fmt(t.a[lyr][i, j])
+            texts[lyr][j] = f"a {as_}"
+            if kind == "forward" and lyr == at:
+                shown[("z", lyr, j)] = zs = fmt(t.z[lyr][i, j])
+                texts[lyr][j] = f"z {zs}\na {as_}"
     back = (
         range(at, t.K + 1) if kind == "backward" else range(1, t.K + 1) if kind == "update" else []
     )
     for lyr in back:
-        node_vals[lyr] = t.delta[lyr][i] / max(float(np.abs(t.delta[lyr][i]).max()), 1e-300)
         for j in range(t.sizes[lyr]):
             ds = fmt(t.delta[lyr][i, j])
             shown[("delta", lyr, j)] = ds
@@ -92,7 +91,6 @@ def paint(d: NetworkDiagram, labels: list[list[Any]], t: StepTrace, step: int, i
         texts[t.K] = [f"{s}\nL {fmt(t.L)}" if j == 0 else s for j, s in enumerate(texts[t.K])]
     for lyr in range(len(t.sizes)):
         d.set_text(lyr, texts[lyr])
-    d.set_nodes(node_vals)
     for lyr in range(1, t.K + 1):
         if kind == "backward" and lyr >= at:
             d.set_edges(lyr, t.dW[lyr])
@@ -194,24 +192,22 @@ class BackpropExplorer(Explorer):
         }  # fmt: skip
 
     def _build(self, fig: Figure) -> None:
-        ax = fig.add_axes((0.01, 0.0, 0.98, 0.9))
+        ax = fig.add_axes((0.01, 0.0, 0.98, 0.98))
         self.diagram = NetworkDiagram(ax, self.trace.sizes)
         self._labels = _edge_labels(ax, self.diagram)
         self._dyn(self.diagram.dynamic())
         self._dyn([lab for labs in self._labels for lab in labs])
-        self._title = self._dyn(fig.text(0.02, 0.97, "", fontsize=7, va="top", ha="left"))
 
     def _compute(self, values: dict[str, Any]) -> None:
         step, i = int(values["phase"]), int(values["example"]) - 1
         shown = paint(self.diagram, self._labels, self.trace, step, i)
         phase = self.phases[step]
-        self._title.set_text(
-            f"phase {step + 1}/{len(self.phases)} · {phase_title(self.trace, phase)}"
-        )
         eq = equation(self.trace, phase, values["show"], i)
         self.state = {"phase": phase, "step": step, "shown": shown, "equation": eq}
-        self.info.value = (f"numbers on the neurons: example {i + 1} of n = {self.trace.n}; "
-                           f"edges: width ∝ |value|, colour = sign")  # fmt: skip
+        self.info.value = (
+            f"numbers on the neurons: example {i + 1} of n = {self.trace.n}; "
+            "edges: width grows with |value|; purple &gt; 0, orange &lt; 0"
+        )
         if hasattr(self, "equation"):
             self._show_equation()
 
@@ -219,7 +215,8 @@ class BackpropExplorer(Explorer):
         text = self.state["equation"].replace("&", "&amp;").replace("<", "&lt;")
         self.equation.value = (
             f"<div class='bpkit-equation' style='font-size:13px;line-height:1.6'>"
-            f"<b>{phase_title(self.trace, self.state['phase'])}</b><br>"
+            f"<b>phase {self.state['step'] + 1}/{len(self.phases)} · "
+            f"{phase_title(self.trace, self.state['phase'])}</b><br>"
             + text.replace("\n", "<br>")
             + "</div>"
         )

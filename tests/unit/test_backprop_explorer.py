@@ -155,7 +155,8 @@ def test_every_number_on_the_diagram_is_bpkits_in_every_phase(case) -> None:
                 has_delta = kind == "update" or (kind == "backward" and lyr >= at)
                 for j in range(ex.trace.sizes[lyr]):
                     assert (("delta", lyr, j) in shown) == has_delta
-                    assert (("z", lyr, j) in shown) == (lyr <= reached and not has_delta)
+                    assert (("a", lyr, j) in shown) == (lyr <= reached and not has_delta)
+                    assert (("z", lyr, j) in shown) == (kind == "forward" and lyr == at)
             assert (("L",) in shown) == (kind in ("loss", "backward", "update"))
             # the texts drawn are exactly the numbers listed, neuron by neuron
             d = ex.diagram

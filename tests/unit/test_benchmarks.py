@@ -92,3 +92,14 @@ def test_bench_grading_compares_bpkit_grade_with_serial_nbgrader():
             rf"sandbox overhead: [+-]{NUMBER}% per student",
         ],
     )
+
+
+def test_bench_backprop_explorer_prints_phase_step_and_playground_frame_rate():
+    out = run("bench_backprop_explorer.py", "--repeat", "1", "--frames", "3")
+    assert_lines(
+        out,
+        [
+            rf"phase step: median {NUMBER} ms +p95 {NUMBER} ms +\(goal: p95 <= 50 ms\)",
+            rf"playground: {NUMBER} frames/s .*\(goal: >= 15 frames/s\)",
+        ],
+    )

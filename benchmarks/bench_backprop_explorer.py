@@ -1,0 +1,100 @@
+"""Speed of the backprop explorer's phase steps and of the playground's frames (issue 14).
+
+Run: python benchmarks/bench_backprop_explorer.py [--repeat N] [--frames N]
+
+* A phase step is one click on ◀ / ▶ (or a move of the phase slider, example or equation
+  choice): the diagram's numbers, edges and the equation are set, the changing artists are
+  redrawn over the cached background and the PNG is encoded. Goal: p95 <= 50 ms.
+* A playground frame is one epoch of mini-batch SGD on 200 examples, the loss on the training
+  and test sets, the maps of every neuron on a 32 x 32 grid, and the redraw + PNG. Goal: >= 15
+  frames per second, measured back to back (the explorer itself caps play at 20 frames/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from bpkit.model import mlp  # noqa: E402
+from bpkit.widgets.backprop import BackpropExplorer, xor_net  # noqa: E402
+from bpkit.widgets.playground import PlaygroundExplorer  # noqa: E402
+
+PLAYGROUNDS = {
+    "xor, 4-4 tanh, batch 10": {},
+    "spirals, 8-8-8 relu, batch 1": {"dataset": "spirals", "hidden": "8, 8, 8",
+                                     "activation": "relu", "batch_size": 1, "eta": 0.01},
+}  # fmt: skip
+
+
+def backprop_explorers() -> dict[str, BackpropExplorer]:
+    model, X, y = xor_net()
+    g = np.random.default_rng(0)
+    big = mlp([2, 8, 8, 8, 2], activation="tanh", seed=0)
+    return {
+        "XOR net of notebook 02, 1 example": BackpropExplorer(model, X[:1], y[:1], mode="png"),
+        "XOR net, batch of 4": BackpropExplorer(model, X, y, mode="png"),
+        "2-8-8-8-2 tanh, softmax, batch of 4": BackpropExplorer(
+            big, g.normal(size=(4, 2)), np.array([0, 1, 1, 0]), loss="softmax_ce", mode="png"
+        ),
+    }
+
+
+def bench_phases(repeat: int) -> np.ndarray:
+    all_ms = []
+    for name, ex in backprop_explorers().items():
+        ex.timings.clear()
+        last = len(ex.phases) - 1
+        for r in range(repeat):
+            ex.set(show=ex.controls["show"].options[r % 4][1])
+            for _ in range(last):
+                ex.step(+1)
+            for _ in range(last):
+                ex.step(-1)
+        ms = np.asarray(ex.timings) * 1e3
+        all_ms.append(ms)
+        print(f"  {name:40s} median {np.median(ms):5.1f} ms   p95 {np.percentile(ms, 95):5.1f} ms"
+              f"   n={ms.size}")  # fmt: skip
+        ex.close()
+    return np.concatenate(all_ms)
+
+
+def bench_playground(frames: int) -> float:
+    worst = np.inf
+    for name, values in PLAYGROUNDS.items():
+        pg = PlaygroundExplorer(mode="png", **values)
+        pg.frame()  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(frames):
+            pg.frame()
+        fps = frames / (time.perf_counter() - t0)
+        worst = min(worst, fps)
+        print(f"  {name:40s} {fps:5.1f} frames/s   loss {pg.state['train_loss'][0]:.3f} -> "
+              f"{pg.state['train_loss'][-1]:.3f}")  # fmt: skip
+        pg.close()
+    return worst
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=4, help="passes through the phases")
+    parser.add_argument("--frames", type=int, default=60, help="playground frames per setting")
+    args = parser.parse_args()
+    with threadpool_limits(1, user_api="blas"):
+        print("BackpropExplorer, one phase step (recompute + redraw + PNG):")
+        ms = bench_phases(args.repeat)
+        print(f"phase step: median {np.median(ms):.1f} ms   p95 {np.percentile(ms, 95):.1f} ms"
+              f"   (goal: p95 <= 50 ms)")  # fmt: skip
+        print("PlaygroundExplorer, one frame (an epoch of updates + redraw + PNG):")
+        fps = bench_playground(args.frames)
+        print(f"playground: {fps:.1f} frames/s at the slowest setting   (goal: >= 15 frames/s)")
+
+
+if __name__ == "__main__":
+    main()
