@@ -244,8 +244,10 @@ class PlaygroundExplorer(Explorer):
         outs = [np.column_stack(maps[:2]), *maps[2:]]
         for lyr, row in enumerate(images):
             acts = outs[lyr] if lyr < len(outs) - 1 else 2 * prob.reshape(-1, 1) - 1
-            lim = np.max(np.abs(acts), axis=0)
-            lim = np.where(np.isfinite(lim) & (lim > 0), lim, 1.0)
+            # one fixed scale (|a| = 1 darkest) unless a unit exceeds it: a near-zero unit is
+            # drawn pale, not stretched to full contrast
+            lim = np.maximum(np.max(np.abs(acts), axis=0), 1.0)
+            lim = np.where(np.isfinite(lim), lim, 1.0)
             for j, im in enumerate(row):
                 im.set_data((acts[:, j] / lim[j]).reshape(GRID, GRID))
         lins = [layer for layer in model.layers if isinstance(layer, Linear)]

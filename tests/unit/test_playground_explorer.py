@@ -46,7 +46,7 @@ def test_the_maps_show_the_networks_own_outputs(pg) -> None:
     a1 = np.tanh(pg._grid @ net[0].W.T + net[0].b)  # first hidden layer, by hand
     for j, im in enumerate(pg._net["images"][1]):
         shown = np.asarray(im.get_array()).ravel()
-        assert np.allclose(shown, a1[:, j] / np.abs(a1[:, j]).max())
+        assert np.allclose(shown, a1[:, j])  # tanh units: |a| <= 1, drawn on the fixed scale
     widths = pg._net["diagram"].edges[0].get_linewidths()
     W1 = np.abs(net[0].W).ravel()
     assert np.argmax(widths) == np.argmax(W1)  # the widest edge is the largest weight
@@ -85,6 +85,13 @@ def test_l2_keeps_the_weights_smaller(pg) -> None:
         return sum(float((layer.W**2).sum()) for layer in pg.model.layers if "W" in layer.params)
 
     assert norm(0.1) < 0.7 * norm(0.0)
+
+
+def test_a_unit_with_tiny_weights_is_drawn_pale_not_stretched(pg) -> None:
+    pg.set(l2=0.1, eta=1.0)
+    pg.run(200)  # a strong penalty pulls every weight towards 0
+    shown = np.concatenate([np.asarray(im.get_array()).ravel() for im in pg._net["images"][1]])
+    assert np.abs(shown).max() < 0.2
 
 
 def test_play_trains_on_the_event_loop_and_pause_stops_at_once(pg) -> None:
