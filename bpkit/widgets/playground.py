@@ -62,7 +62,7 @@ def make_data(name: str, noise: float) -> tuple[np.ndarray, ...]:
 
 
 class PlaygroundExplorer(Explorer):
-    """A network that trains live: ▶ play, ⏸ pause, +1 epoch, ↺ restart.
+    """A network that trains live: buttons play, pause, +1 epoch and restart.
 
     Controls: ``dataset`` (xor, moons, circles, spirals), ``noise``, ``eta`` (log slider),
     ``activation``, ``hidden`` (hidden layer sizes), ``l2``, ``p_drop`` (dropout) and
@@ -81,9 +81,15 @@ class PlaygroundExplorer(Explorer):
         self.playing = False
         self._task: asyncio.Task | None = None
         super().__init__(mode=mode)
-        buttons = {"play": "▶ play", "pause": "⏸ pause", "step": "+1 epoch", "restart": "↺"}
-        self.buttons = {k: widgets.Button(description=v, layout=widgets.Layout(width="80px"))
-                        for k, v in buttons.items()}  # fmt: skip
+        buttons = {
+            "play": ("play", "play"),
+            "pause": ("pause", "pause"),
+            "step": ("+1 epoch", "step-forward"),
+            "restart": ("restart", "refresh"),
+        }
+        self.buttons = {k: widgets.Button(description=text, icon=icon,
+                                          layout=widgets.Layout(width="100px"))
+                        for k, (text, icon) in buttons.items()}  # fmt: skip
         self.buttons["play"].on_click(lambda _: self.play())
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["step"].on_click(lambda _: self.frame())
