@@ -1,4 +1,4 @@
-"""The ``bpkit`` command: release, collect, grade, feedback, export, validate.
+"""The ``bpkit`` command: release, collect, grade, worker, feedback, export, validate.
 
 Run ``bpkit --help`` or ``bpkit COMMAND --help``. Every instructor command works on the course
 root (the folder with ``nbgrader_config.py``, found from the current folder upwards, or given with
@@ -99,29 +99,64 @@ def print_summary(rows, out=sys.stdout) -> None:
             out.write(f" (+{more} more, see export)\n" if more else "\n")
 
 
+def _grade_on_cluster(args: argparse.Namespace, course, progress) -> list:
+    """``bpkit grade --cluster``: tasks to the workers, results into this gradebook."""
+    from bpkit.grading import cluster
+    from bpkit.grading.cluster_coordinator import grade_cluster
+
+    url = cluster.cluster_url(args.cluster or None)
+    print(
+        f"grading {args.assignment} on the cluster at {cluster.shown(url)} (course version "
+        f"{cluster.course_version(course)}), {args.timeout} s per cell"
+    )
+    return grade_cluster(
+        course, args.assignment, url=url, timeout=args.timeout, memory_mb=args.memory_mb,
+        students=args.student or None, progress=progress, sandbox=not args.no_sandbox,
+        force=args.force, max_tries=args.max_tries, wait_for_workers=args.wait_for_workers,
+    )  # fmt: skip
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
     from bpkit.grading.progress import Progress
     from bpkit.grading.runner import grade_class
 
     course = _course(args)
     progress = Progress(0, enabled=not args.quiet)
-    print(f"grading {args.assignment} with {args.workers} workers, {args.timeout} s per cell")
     try:
-        rows = grade_class(
-            course, args.assignment, workers=args.workers, timeout=args.timeout,
-            memory_mb=args.memory_mb, students=args.student or None, progress=progress,
-            sandbox=not args.no_sandbox,
-        )  # fmt: skip
+        if args.cluster is not None:
+            rows = _grade_on_cluster(args, course, progress)
+        else:
+            print(
+                f"grading {args.assignment} with {args.workers} workers, {args.timeout} s per cell"
+            )
+            rows = grade_class(
+                course, args.assignment, workers=args.workers, timeout=args.timeout,
+                memory_mb=args.memory_mb, students=args.student or None, progress=progress,
+                sandbox=not args.no_sandbox,
+            )  # fmt: skip
     finally:
         progress.close()
     print_summary(rows)
-    if args.no_sandbox:
+    if args.no_sandbox or any(r.sandboxed is False for r in rows):
         print(
             "\nWARNING: graded WITHOUT the sandbox (--no-sandbox). Student code ran with your "
             "permissions: it could read and change your files and the gradebook. The export "
             "marks these rows 'unsandboxed'."
         )
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from bpkit.grading import cluster
+    from bpkit.grading.cluster_worker import run_worker
+    from bpkit.grading.course import find_root
+
+    url = cluster.cluster_url(args.cluster or None)
+    root = Path(args.root) if args.root else find_root()
+    return run_worker(
+        url, root, workers=max(1, args.workers), sandbox=not args.no_sandbox,
+        redeliver_after=args.redeliver_after, hostname=args.hostname,
+    )  # fmt: skip
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
@@ -247,8 +282,56 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run student code without the bubblewrap sandbox (unsafe; rows marked unsandboxed)",
     )
+    p.add_argument(
+        "--cluster", nargs="?", const="", metavar="URL",
+        help="grade on the workers of this Redis broker (redis://HOST:PORT/DB, see bpkit worker); "
+        "without URL, or for a URL with a password, the URL comes from env BPKIT_CLUSTER_URL",
+    )  # fmt: skip
+    p.add_argument(
+        "--force", action="store_true",
+        help="with --cluster: grade again students that an earlier run already graded",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-tries", type=int, default=3,
+        help="with --cluster: a student whose worker died this many times is failed (default 3)",
+    )  # fmt: skip
+    p.add_argument(
+        "--wait-for-workers", type=float, default=120.0, metavar="SECONDS",
+        help="with --cluster: fail the remaining students after this long without a worker of "
+        "this course version (default 120)",
+    )  # fmt: skip
     db(p)
     p.set_defaults(func=cmd_grade)
+
+    p = command(
+        "worker", "grade students for a coordinator (bpkit grade --cluster)",
+        "Start a grading worker on this machine, for the course in --root at its current "
+        "version (a content hash of the release, the sources, the grader-only and checks "
+        "packages and the grading policy). It takes students from the Redis broker, grades "
+        "each exactly as bpkit grade does (in the sandbox, N at a time) and sends the results "
+        "back; only tasks of its own course version reach it. Stop it with Ctrl-C.",
+    )  # fmt: skip
+    p.add_argument(
+        "--cluster", nargs="?", const="", required=True, metavar="URL",
+        help="the Redis broker, redis://HOST:PORT/DB; without URL, or for a URL with a "
+        "password, the URL comes from env BPKIT_CLUSTER_URL",
+    )  # fmt: skip
+    p.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1,
+        help="students graded at once (default: number of CPUs, %(default)s)",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-sandbox", action="store_true",
+        help="run student code without the sandbox (unsafe); takes only tasks of coordinators "
+        "that said --no-sandbox too",
+    )  # fmt: skip
+    p.add_argument(
+        "--redeliver-after", type=int, default=1800, metavar="SECONDS",
+        help="a task taken by a worker that vanished is handed out again after this long; "
+        "must exceed the longest student's grading (default 1800)",
+    )  # fmt: skip
+    p.add_argument("--hostname", help="this worker's name (default bpkit-PID@HOST)")
+    p.set_defaults(func=cmd_worker)
 
     p = command(
         "feedback", "write per-student HTML feedback",

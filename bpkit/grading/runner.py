@@ -272,10 +272,7 @@ class ClassGrader:
 
     def run(self, students: list[str] | None = None) -> list[StudentStatus]:
         self.course.notebooks(self.assignment)  # a clear error for an unknown assignment
-        if self.sandbox:
-            from bpkit.grading.sandbox import check_sandbox
-
-            check_sandbox()  # refuse, naming the cause and the fix, rather than grade unconfined
+        self.check_ready()
         if self.course.ensure_in_gradebook(self.assignment):
             self.progress.message(f"registered '{self.assignment}' in the gradebook")
         worker.preload(self.course, self.assignment)
