@@ -211,6 +211,19 @@ class BackpropExplorer(Explorer):
         if hasattr(self, "equation"):
             self._show_equation()
 
+    def _render(self) -> None:
+        """The picture depends only on the phase and the example (the equation is HTML), so
+        each one is drawn once and kept: stepping back to a phase already seen costs no drawing."""
+        key = (self.state["step"], int(self.values["example"]))
+        frames = self.__dict__.setdefault("_frames", {})
+        if self.mode == "png" and key in frames:
+            assert self.image is not None
+            self.image.value = frames[key]
+            return
+        super()._render()
+        if self.mode == "png" and self.image is not None:
+            frames[key] = self.image.value
+
     def _show_equation(self) -> None:
         text = self.state["equation"].replace("&", "&amp;").replace("<", "&lt;")
         self.equation.value = (

@@ -282,3 +282,18 @@ def test_unsupported_networks_are_refused_with_a_reason() -> None:
         BackpropExplorer(mlp([2, 9, 1]), X, y)
     with pytest.raises(ValueError, match="takes logits"):
         BackpropExplorer(mlp([2, 3, 1], out_activation="sigmoid"), X, y, loss="bce")
+
+
+def test_a_phase_seen_before_shows_the_picture_a_fresh_drawing_gives() -> None:
+    model, X, y = xor_net()
+    ex = BackpropExplorer(model, X, y, mode="png")
+    for s in range(len(ex.phases)):
+        ex.controls["phase"].value = s
+    ex.controls["example"].value = 3
+    ex.set(phase=4, example=1)  # kept from the walk above
+    assert (4, 1) in ex._frames
+    fresh = BackpropExplorer(model, X, y, mode="png")
+    fresh.set(phase=4)
+    assert ex.png() == fresh.png() and ex.state["shown"] == fresh.state["shown"]
+    ex.close()
+    fresh.close()
