@@ -103,3 +103,24 @@ def test_bench_backprop_explorer_prints_phase_step_and_playground_frame_rate():
             rf"playground: {NUMBER} frames/s .*\(goal: >= 15 frames/s\)",
         ],
     )
+
+
+@pytest.mark.slow
+def test_bench_cluster_compares_the_engine_with_local_workers_and_projects_a_mooc():
+    out = run("bench_cluster.py", "--students", "2")
+    if "benchmark skipped" in out:
+        pytest.skip("redis-server not installed")
+    assert_lines(
+        out,
+        [
+            rf"bpkit grade --workers 2: +{NUMBER} s wall",
+            rf"bpkit grade --cluster \(1 worker x 2\): +{NUMBER} s wall",
+            rf"engine overhead: [+-]{NUMBER}% wall +\(goal <= 10%\)",
+            rf"CPU per notebook \(local run, kernels included\): {NUMBER} s",
+            rf"coordinator CPU per result \(gradebook written, SQLite\): {NUMBER} s",
+            *[
+                rf"(?m)^ +{m} +{NUMBER} +{NUMBER} +{NUMBER} +{NUMBER} +(machines|coordinator)$"
+                for m in (1, 10, 100)
+            ],
+        ],
+    )
