@@ -135,20 +135,17 @@ def watched_paths(course: Course) -> list[Path]:
 
 def student_args(
     root: Path, db_url: str, assignment: str, student: str, *, timeout: int, memory_mb: int,
-    result: Path, sandbox: bool, slot: int, scratch_root: str, **extra: str,
+    result: Path, sandbox: bool, slot: int, scratch_root: str,
 ) -> argparse.Namespace:  # fmt: skip
-    """The arguments of one per-student grading process (:func:`bpkit.grading.worker.run`).
-
-    ``extra`` may give ``submitted_dir`` and ``autograded_dir`` (absolute folders) and so grade a
-    copy outside the course root, as a cluster worker does.
-    """
+    """The arguments of one per-student grading process (:func:`bpkit.grading.worker.run`); its
+    old verdict and scratch folder are removed."""
     for path in (result, result.with_suffix(".cell")):
         path.unlink(missing_ok=True)
     shutil.rmtree(scratch_root, ignore_errors=True)
     return argparse.Namespace(
         root=str(root), db_url=db_url, assignment=assignment, student=student, timeout=timeout,
         memory_mb=memory_mb, retries=4, result=str(result), sandbox=sandbox, slot=slot,
-        scratch_root=scratch_root, **extra,
+        scratch_root=scratch_root,
     )  # fmt: skip
 
 
