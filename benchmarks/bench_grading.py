@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,17 +53,29 @@ def build_class(root: Path, students: int):
 
 def timed(cmd: list[str], cwd: Path) -> float:
     """Run ``cmd``; return its wall seconds."""
+    return timed_cpu(cmd, cwd)[0]
+
+
+def timed_cpu(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``cmd``; return (wall seconds, CPU seconds of it and the processes it waited for).
+
+    A sandboxed kernel's CPU time is not among them (the sandbox's own PID namespace reaps it),
+    so take CPU figures from ``--no-sandbox`` runs.
+    """
     env = dict(
         os.environ,
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         PYTHONPATH=str(REPO),  # the grader-only package bpkit_grader, as in the repository
     )
-    start = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu, start = usage.ru_utime + usage.ru_stime, time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu
     if result.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
-    return seconds
+    return seconds, cpu
 
 
 def scores(root: Path, assignment: str) -> list[float]:
