@@ -47,6 +47,7 @@ HIDDEN: dict[str, Spec] = {
         {
             "cases": (
                 ("10 classes, class 9 never appears", 71, 80, 10, 0.7),
+                ("6 classes, class 3 never appears", 73, 50, 6, 0.6),
                 ("2 classes", 72, 6, 2, 0.5),
             ),
         },

@@ -562,6 +562,10 @@ DW2_FROM_X = (
 )
 NO_W2 = "delta1 without the product with W2: delta1 = (delta2 @ W2) * tanh'(z1)"
 SIGMOID_IN_HIDDEN = "sigmoid'(z1) in the hidden layer, whose activation is tanh: use tanh'(z1)"
+TANH_PRIME_FROM_Z = (
+    "1 - z1**2 where tanh'(z1) = 1 - tanh(z1)**2 is needed: write 1 - a1**2 (a1 = tanh(z1)) or "
+    "F.tanh_prime(z1)"
+)
 TANH_AT_OUTPUT = "tanh'(z2) at the output, whose activation is the sigmoid: use sigmoid'(z2)"
 B_WRONG_AXIS = "a mean over the wrong axis: axis 0 is the batch, so db = delta.mean(axis=0)"
 MLP_EXTRA_TWO = (
@@ -623,6 +627,7 @@ def _mlp_mistakes(X, y, W2, cache) -> dict[str, dict[str, np.ndarray | None]]:
     d1_from_d2_of_a = (d2_of_a @ W2) * functional.tanh_prime(z1)
     d1_no_w = _maybe(lambda: d2 * functional.tanh_prime(z1))
     d1_sigmoid = (d2 @ W2) * functional.sigmoid_prime(z1)
+    d1_z_squared = (d2 @ W2) * (1 - z1 * z1)
     d2_tanh = (a2 - y) * functional.tanh_prime(z2)
     out: dict[str, dict[str, np.ndarray | None]] = {"W2": {}, "b2": {}, "W1": {}, "b1": {}}
     out["W2"] = {
@@ -657,6 +662,7 @@ def _mlp_mistakes(X, y, W2, cache) -> dict[str, dict[str, np.ndarray | None]]:
         EXTRA_1_OVER_N: d1.T @ X / n / n if n > 1 else None,
         NO_W2: (d1_no_w.T @ X / n) if d1_no_w is not None else None,
         SIGMOID_IN_HIDDEN: d1_sigmoid.T @ X / n,
+        TANH_PRIME_FROM_Z: d1_z_squared.T @ X / n,
     }
     out["b1"] = {
         MISSING_ACTIVATION_DERIVATIVE: d1_no_prime.mean(axis=0),
@@ -665,6 +671,7 @@ def _mlp_mistakes(X, y, W2, cache) -> dict[str, dict[str, np.ndarray | None]]:
         OUTPUT_PRIME_OF_A: d1_from_d2_of_a.mean(axis=0),
         MISSING_1_OVER_N: d1.sum(axis=0) if n > 1 else None,
         WRONG_SIGN: -d1.mean(axis=0),
+        TANH_PRIME_FROM_Z: d1_z_squared.mean(axis=0),
     }
     return out
 

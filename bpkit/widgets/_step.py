@@ -310,6 +310,8 @@ def equation(t: StepTrace, phase: tuple[str, int], item: tuple, i: int = 0) -> s
     if kind == "forward":
         if lyr <= at:
             return forward_eq(t, lyr, j, i)
+        if k is not None:
+            return f"{name} = {fmt(t.W[lyr][j, k])}, used by the forward pass later in the step"
         return f"{name} is computed in the forward pass through layer {lyr}, later in the step"
     # backward
     if lyr >= at:

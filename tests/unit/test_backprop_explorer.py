@@ -206,8 +206,8 @@ def _expected(r, phase, item, i):
     if kind == "start":
         return [] if k is None else [r["W"][lyr][j, k]]
     if kind == "forward":
-        if lyr > at:
-            return []
+        if lyr > at:  # a weight of a later layer shows its value, a neuron nothing yet
+            return [] if k is None else [r["W"][lyr][j, k]]
         Wj, ap = r["W"][lyr][j], r["a"][lyr - 1][i]
         terms = [v for kk in range(len(Wj)) for v in (Wj[kk], ap[kk])][:8]
         zz, aa = r["z"][lyr][i, j], r["a"][lyr][i, j]

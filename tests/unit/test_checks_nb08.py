@@ -246,9 +246,48 @@ def test_final_accuracy_reads_float32_training_data(digits, trained):
     checks.final_accuracy(trained, mean, std, history, threshold=0.9)
 
 
+def test_final_accuracy_accepts_clipped_inputs(digits, trained):
+    """Clipping the standardized inputs (which notebook 08 says does not hurt) hides the copies
+    whose large values were clipped; that is not a recipe with copies in one direction."""
+    X_tr, y_tr, X_va, _, mean, std = digits
+    X_more = augment(X_tr, y_tr, shifts=SHIFTS)[0]
+    for bound in (5.0, 3.0):
+        history = _history(
+            np.clip((X_more - mean) / std, -bound, bound), np.clip((X_va - mean) / std, -5, 5)
+        )
+        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+
+
+@pytest.mark.parametrize(
+    ("validation", "expected"),
+    [
+        ("raw", "holds 90 of the 90 validation digits as raw images"),
+        ("own statistics", "neither the raw validation images nor (X_val - mean) / std"),
+    ],
+)
+def test_final_accuracy_names_validation_data_on_another_scale(
+    digits, trained, validation, expected
+):
+    X_tr, y_tr, X_va, _, mean, std = digits
+    own = (X_va - X_va.mean(axis=0)) / np.where(X_va.std(axis=0) > 0, X_va.std(axis=0), 1.0)
+    X_given = X_va if validation == "raw" else own
+    history = _history((X_tr - mean) / std, X_given)
+    with pytest.raises(CheckError, match=re.escape(expected)):
+        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+
+
+def test_final_accuracy_names_training_longer_than_the_grader_allows(digits, trained):
+    X_tr, _, X_va, _, mean, std = digits
+    history = _history((X_tr - mean) / std, (X_va - mean) / std, seconds=59.0)
+    with pytest.raises(CheckError, match="run_training took 59 s. The grader stops a cell"):
+        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+    history["seconds"] = 3.0
+    checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+
+
 def test_final_accuracy_hints_from_the_history(digits, trained):
     X_tr, y_tr, X_va, _, mean, std = digits
-    cut_short = _history((X_tr - mean) / std, X_va, epochs=60)
+    cut_short = _history((X_tr - mean) / std, (X_va - mean) / std, epochs=60)
     with pytest.raises(CheckError, match="stopped after 12 of the 60 epochs") as error:
         checks.final_accuracy(trained, mean, std, cut_short, threshold=0.999)
     assert "no shifted copies" in str(error.value)

@@ -304,6 +304,11 @@ def activation_prime(z, kind):
         ("dW1 transposed", _mlp(dW1="X.T @ delta1 / n"), "a transposed W"),
         ("y - a2", _mlp(delta2="(y - a2) * F.sigmoid_prime(z2)"), "the wrong sign"),
         (
+            "1 - z1**2 as tanh'",
+            _mlp(delta1="(delta2 @ W2) * (1 - z1**2)"),
+            "1 - z1**2 where tanh'(z1) = 1 - tanh(z1)**2 is needed",
+        ),
+        (
             "tanh' taken at a1",
             _mlp(delta1="(delta2 @ W2) * F.tanh_prime(a1)"),
             "tanh'(a1) where tanh'(z1) is needed",

@@ -475,6 +475,28 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
 """,
             "neither the raw images nor the images standardized with mean and std",
         ),
+        (
+            "raw validation images",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_more, y_more = augment(X_train, y_train, shifts=shifts)
+    return run_training((X_more - mean) / std, y_more, X_val, y_val, hidden=256, lam=1e-3,
+                        eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "validation digits as raw images",
+        ),
+        (
+            "validation images standardized with their own statistics",
+            _MODEL_HEAD
+            + """    shifts = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+    X_more, y_more = augment(X_train, y_train, shifts=shifts)
+    s = X_val.std(axis=0)
+    X_va = (X_val - X_val.mean(axis=0)) / np.where(s > 0, s, 1.0)
+    return run_training((X_more - mean) / std, y_more, X_va, y_val, hidden=256, lam=1e-3,
+                        eta=0.02, epochs=60, average_from=20, seed=seed)
+""",
+            "neither the raw validation images nor (X_val - mean) / std",
+        ),
     ],
     "confusion_matrix": [
         (
@@ -542,6 +564,18 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
     return C / np.maximum(C.sum(axis=0, keepdims=True), 1)
 """,
             "fractions per column",
+        ),
+        (
+            "classes renumbered by the labels seen",
+            """def confusion_matrix(y_true, y_pred, k):
+    labels = np.unique(np.concatenate([y_true, y_pred]))
+    index = {label: i for i, label in enumerate(labels)}
+    C = np.zeros((k, k), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        C[index[t], index[p]] += 1
+    return C
+""",
+            "the classes renumbered by the labels that occur",
         ),
     ],
 }
