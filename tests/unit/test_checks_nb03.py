@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import linecache
-import os
-import pickle
-import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -63,35 +60,6 @@ def test_gradient_descent_accepts_a_list_of_rows() -> None:
         return [r.tolist() for r in rows]
 
     checks.gradient_descent(gradient_descent)
-
-
-# ----- the hidden cases reach the kernel as inputs it can unpickle without bpkit_grader ---------
-UNPICKLE_WITHOUT_GRADER = """
-import pickle, sys
-
-class Block:
-    def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "bpkit_grader":
-            raise ImportError(name)
-
-sys.meta_path.insert(0, Block())
-table = pickle.loads(sys.stdin.buffer.read())
-print(" ".join(sorted(table["specs"])))
-"""
-
-
-def test_hidden_cases_unpickle_where_bpkit_grader_cannot_be_imported(tmp_path: Any) -> None:
-    payload = judge.cases_payload("nb03")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run(
-        [sys.executable, "-c", UNPICKLE_WITHOUT_GRADER],
-        input=payload,
-        capture_output=True,
-        cwd=tmp_path,
-        env=env,
-        check=True,
-    )
-    assert out.stdout.decode().split() == sorted(pickle.loads(payload)["specs"])
 
 
 # ----- stack-frame theft: no expected value exists when the student's function runs ------------
