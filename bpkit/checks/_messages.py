@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from bpkit.checks._core import CheckError, expect_close
+from bpkit.checks._core import CheckError, call, expect, expect_close
 
 _SHAPE = re.compile(r"\(([\d,\s]*)\)")
 
@@ -105,3 +105,36 @@ B_COLUMN = (
 ELEMENTWISE = (
     "an entry-by-entry product a_prev * W: `*` multiplies entry by entry, the matrix product is `@`"
 )
+
+
+_NUMBER = int | float | np.floating | np.integer
+
+
+def schedule_values(
+    sched: Any, what: str, ts: list[int], *, unit: str, stateful: str = "", formula: str = ""
+) -> np.ndarray:
+    """The rates a student's learning-rate schedule gives for ``ts``, shape (len(ts),).
+
+    Fails, naming it, unless ``sched`` is a function of t that returns a number and gives the
+    same rates when called again in the reverse order (no state kept between calls).
+    ``stateful`` and ``formula`` complete that last message.
+    """
+    expect(
+        callable(sched),
+        f"{what} should return a function of the {unit} t (got {type(sched).__name__}). "
+        "Define an inner def eta(t): ... and return eta.",
+    )
+    got = [call(sched, t, what=f"{what}({t})") for t in ts]
+    expect(
+        all(isinstance(e, _NUMBER) for e in got),
+        f"{what}(t) should return a number, got {type(got[0]).__name__}.",
+    )
+    again = [call(sched, t, what=f"{what}({t})") for t in reversed(ts)][::-1]
+    expect(
+        all(isinstance(e, _NUMBER) for e in again)
+        and np.array_equal(np.asarray(again, dtype=float), np.asarray(got, dtype=float), True),
+        f"{what}(t) gave other values when called again for the same t (in another order): "
+        f"your schedule keeps state between calls{stateful}. Compute the rate from t alone"
+        f"{formula}.",
+    )
+    return np.asarray(got, dtype=float)

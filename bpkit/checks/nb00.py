@@ -12,15 +12,13 @@ into the mistake they usually come from.
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from bpkit import functional, losses
-from bpkit.checks import _replay
+from bpkit.checks._answers import function_tree as _function_tree
 from bpkit.checks._core import (
     MISSING_1_OVER_N,
     TRANSPOSED_W,
@@ -237,27 +235,6 @@ _SILENCERS = ("errstate", "seterr", "catch_warnings", "filterwarnings", "simplef
 def _error_settings() -> dict[str, str]:
     """numpy's global floating-point error settings, as sigmoid will run under them."""
     return dict(np.geterr())
-
-
-def _function_tree(fn: Any, name: str) -> ast.AST | None:
-    """The syntax tree of fn's source (in the grader: the answer cell's ``def name``), or None."""
-    if isinstance(fn, _replay.ReplayedFunction):
-        lines = textwrap.dedent(str(fn.__bpkit_source__)).splitlines()
-        text = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
-        try:
-            cell = ast.parse(text)
-        except (SyntaxError, ValueError):
-            return None
-        defs = [
-            node
-            for node in cell.body
-            if _type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name == name
-        ]
-        return defs[-1] if defs else cell
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, ValueError):
-        return None
 
 
 def _silencers(fn: Any, name: str) -> list[str]:

@@ -16,7 +16,7 @@ import numpy as np
 
 from bpkit import autodiff
 from bpkit.autodiff import Value
-from bpkit.checks import _replay
+from bpkit.checks._answers import kind as _kind
 from bpkit.checks._core import (
     WRONG_SIGN,
     CheckError,
@@ -31,13 +31,6 @@ from bpkit.checks._messages import expect_number
 
 _type = object.__class__
 _id = id
-
-
-def _kind(obj: Any) -> str:
-    """The type name of a student's result (in the grader: of the result the kernel recorded)."""
-    if isinstance(obj, _replay.Opaque):
-        return obj.type_name
-    return _type(obj).__name__
 
 
 # ----- Exercise 1: chain_derivative ----------------------------------------------------------

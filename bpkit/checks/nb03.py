@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from bpkit import data
-from bpkit.checks import _replay
+from bpkit.checks._answers import kind as _kind
+from bpkit.checks._answers import length as _length
 from bpkit.checks._core import (
     WRONG_SIGN,
     CheckError,
@@ -31,25 +32,6 @@ from bpkit.optim import sgd_step
 
 _type = object.__class__
 _id = id
-
-
-def _kind(obj: Any) -> str:
-    """The type name of a student's result (in the grader: of the result the kernel recorded)."""
-    if isinstance(obj, _replay.Opaque):
-        return obj.type_name
-    return _type(obj).__name__
-
-
-def _length(obj: Any) -> int | None:
-    """len() of a list, tuple, dict or array the student returned; None for anything else.
-
-    Never len() of the student's own objects: that would run their code outside ``call``.
-    """
-    if _type(obj) in (_type([]), _type(()), _type({})) or (
-        isinstance(obj, np.ndarray) and obj.ndim
-    ):
-        return len(obj)
-    return None
 
 
 NOT_IN_PLACE = (

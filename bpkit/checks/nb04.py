@@ -9,14 +9,14 @@ and ``sgd_step`` for training) or from a formula, never from the student's rando
 from __future__ import annotations
 
 import ast
-import inspect
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from bpkit.checks import _replay
+from bpkit.checks._answers import function_tree as _function_tree
+from bpkit.checks._answers import kind as _kind
+from bpkit.checks._answers import length as _length
 from bpkit.checks._core import (
     MISSING_1_OVER_N,
     MISSING_ACTIVATION_DERIVATIVE,
@@ -38,25 +38,6 @@ from bpkit.optim import sgd_step
 from bpkit.train import minibatches
 
 _type = object.__class__
-
-
-def _kind(obj: Any) -> str:
-    """The type name of a student's result (in the grader: of the result the kernel recorded)."""
-    if isinstance(obj, _replay.Opaque):
-        return obj.type_name
-    return _type(obj).__name__
-
-
-def _length(obj: Any) -> int | None:
-    """len() of a list, tuple, dict or array the student returned; None for anything else.
-
-    Never len() of the student's own objects: that would run their code outside ``call``.
-    """
-    if _type(obj) in (_type([]), _type(()), _type({})) or (
-        isinstance(obj, np.ndarray) and obj.ndim
-    ):
-        return len(obj)
-    return None
 
 
 def _need_function(fn: Any, name: str) -> None:
@@ -241,32 +222,6 @@ def _check_loop_gradient(fn: Callable[..., Any], cases: Sequence[GradCase]) -> N
 def loop_gradient(fn: Callable[..., Any]) -> None:
     """Check loop_gradient(W, b, X, Y) -> (dW, db) against bpkit's Linear + Sigmoid + mse."""
     _check_loop_gradient(fn, VISIBLE_GRAD)
-
-
-def _function_tree(fn: Callable[..., Any], name: str) -> ast.AST | None:
-    """The syntax tree of fn's source; None if it is unavailable.
-
-    In the grader (replay) no student function exists: ``fn`` stands for it and carries the
-    answer cell's text, in which the ``def name(...)`` that the cell defines last is fn's source.
-    """
-    if isinstance(fn, _replay.ReplayedFunction):
-        # IPython magics (%time, %%capture) and shell escapes (!ls) are not Python: blank them
-        lines = textwrap.dedent(str(fn.__bpkit_source__)).splitlines()
-        python = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
-        try:
-            cell = ast.parse(python)
-        except (SyntaxError, ValueError):
-            return None
-        defs = [
-            node
-            for node in cell.body
-            if _type(node) in (ast.FunctionDef, ast.AsyncFunctionDef) and node.name == name
-        ]
-        return defs[-1] if defs else cell
-    try:
-        return ast.parse(textwrap.dedent(inspect.getsource(fn)))
-    except (OSError, TypeError, SyntaxError, IndentationError, ValueError):
-        return None
 
 
 def _python_loops(fn: Callable[..., Any], name: str) -> list[str]:

@@ -25,6 +25,7 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
+from bpkit.checks._messages import schedule_values
 from bpkit.losses import get_loss
 from bpkit.model import mlp
 from bpkit.optim import momentum_step as _ref_momentum_step
@@ -630,30 +631,16 @@ def step_schedule(
     for eta0, drop, every in cases:
         what = f"step_schedule(eta0={eta0}, drop={drop}, every={every})"
         sched = call(student_fn, eta0, drop, every, what=what)
-        expect(
-            callable(sched),
-            f"{what} should return a function of the epoch t (got {type(sched).__name__}). "
-            "Define an inner def eta(t): ... and return eta.",
-        )
         ts = list(range(epochs))
-        got = [call(sched, t, what=f"{what}({t})") for t in ts]
-        expect(
-            all(isinstance(e, int | float | np.floating | np.integer) for e in got),
-            f"{what}(t) should return a number, got {type(got[0]).__name__}.",
-        )
-        again = [call(sched, t, what=f"{what}({t})") for t in reversed(ts)][::-1]
-        expect(
-            all(isinstance(e, int | float | np.floating | np.integer) for e in again)
-            and np.array_equal(_asarray(again, dtype=float), _asarray(got, dtype=float), True),
-            f"{what}(t) gave other values when called again for the same t (in another order): "
-            "your schedule keeps state between calls (e.g. it multiplies a stored rate). "
-            "Compute the rate from t alone: eta0 * drop ** (t // every).",
-        )
+        got = schedule_values(
+            sched, what, ts, unit="epoch", stateful=" (e.g. it multiplies a stored rate)",
+            formula=": eta0 * drop ** (t // every)",
+        )  # fmt: skip
         ref = _ref_step_schedule(eta0, drop, every)
         expected = [ref(t) for t in ts]
         expect_close(
             f"{what}(t) for t = 0..{epochs - 1}",
-            _asarray(got, dtype=float),
+            got,
             expected,
             mistakes={
                 "a decay at every epoch: drop only every `every` epochs, eta0 * drop ** (t // "

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from bpkit.checks._core import WRONG_SIGN, call, expect, expect_close, guard, passed
+from bpkit.checks._messages import schedule_values
 
 _asarray = np.asarray
 _concatenate = np.concatenate
@@ -611,25 +612,9 @@ def cyclical_lr(
     for eta_min, eta_max, period, decay in cases:
         what = f"cyclical_lr(eta_min={eta_min}, eta_max={eta_max}, period={period}, decay={decay})"
         sched = call(student_fn, eta_min, eta_max, period, decay, what=what)
-        expect(
-            callable(sched),
-            f"{what} should return a function of the step t (got {type(sched).__name__}). "
-            "Define an inner def eta(t): ... and return eta.",
-        )
         ts = list(range(n))
-        got = [call(sched, t, what=f"{what}({t})") for t in ts]
-        expect(
-            all(isinstance(e, int | float | np.floating | np.integer) for e in got),
-            f"{what}(t) should return a number, got {type(got[0]).__name__}.",
-        )
-        again = [call(sched, t, what=f"{what}({t})") for t in reversed(ts)][::-1]
-        expect(
-            all(isinstance(e, int | float | np.floating | np.integer) for e in again)
-            and np.array_equal(_asarray(again, dtype=float), _asarray(got, dtype=float), True),
-            f"{what}(t) gave other values when called again for the same t (in another order): "
-            "your schedule keeps state between calls. Compute the rate from t alone.",
-        )
-        _compare_cyclical(what, _asarray(got, dtype=float), eta_min, eta_max, period, decay, ts)
+        got = schedule_values(sched, what, ts, unit="step")
+        _compare_cyclical(what, got, eta_min, eta_max, period, decay, ts)
     passed("cyclical_lr")
 
 
