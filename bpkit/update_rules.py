@@ -138,13 +138,19 @@ class Momentum(UpdateRule):
         self.slots = ("v",) if self.beta else ()
 
     def _update(self, name, p, g, st) -> None:
+        v = self._velocity(p, g, st)
+        if v is not None:
+            p += v
+
+    def _velocity(self, p, g, st) -> np.ndarray | None:
+        """``v <- beta * v - eta * g`` in place; with ``beta = 0``, the plain step on p and None."""
         if not self.beta:
             p -= self.eta * g
-            return
+            return None
         v = st["v"]
         v *= self.beta
         v -= self.eta * g
-        p += v
+        return v
 
     def _params_text(self) -> str:
         return f"eta={self.eta:g}, beta={self.beta:g}"
@@ -159,13 +165,9 @@ class Nesterov(Momentum):
     name = "nesterov"
 
     def _update(self, name, p, g, st) -> None:
-        if not self.beta:
-            p -= self.eta * g
-            return
-        v = st["v"]
-        v *= self.beta
-        v -= self.eta * g
-        p += self.beta * v - self.eta * g
+        v = self._velocity(p, g, st)
+        if v is not None:
+            p += self.beta * v - self.eta * g
 
 
 class RMSprop(UpdateRule):
