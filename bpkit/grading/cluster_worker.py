@@ -231,7 +231,8 @@ def run_worker(
         check_sandbox()
     name = hostname or f"bpkit-{os.getpid()}@{socket.gethostname()}"
     STATE = prepare_state(root, sandbox, name)
-    worker.preload()
+    template = Course(STATE.root, db_url=f"sqlite:///{STATE.template_db}")
+    worker.preload(template, next(iter(template.assignments()), None))  # the same queries serve all
     queue = cluster.queue_name(STATE.version, sandbox)
     logging.basicConfig(level=loglevel, format="[%(asctime)s: %(levelname)s] %(message)s")
     print(
