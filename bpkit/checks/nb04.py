@@ -359,6 +359,15 @@ def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase])
             f"{what}: batch sizes {sizes}, expected {want} (consecutive chunks of batch_size; "
             "only the last may be smaller).",
         )
+        # First, as an unseeded shuffle can look like any other mistake by chance.
+        again = _as_batches(what, call(fn, n, bs, seed, what=what))
+        expect(
+            len(again) == len(batches)
+            and all(np.array_equal(u, v) for u, v in zip(again, batches, strict=True)),
+            f"{what} is not reproducible: two calls with the same seed gave different batches. "
+            "Make the generator from the seed, np.random.default_rng(seed), inside the function "
+            "(no global np.random state).",
+        )
         # With one batch its order does not matter (nor can it show the shuffle or the seed).
         several = n >= 10 and n // bs >= 2
         if several:
@@ -375,14 +384,6 @@ def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase])
                 "Shuffle all n indices first, then cut the shuffled order into batches, so that "
                 "each batch is a random sample of the data.",
             )
-        again = _as_batches(what, call(fn, n, bs, seed, what=what))
-        expect(
-            len(again) == len(batches)
-            and all(np.array_equal(u, v) for u, v in zip(again, batches, strict=True)),
-            f"{what} is not reproducible: two calls with the same seed gave different batches. "
-            "Make the generator from the seed, np.random.default_rng(seed), inside the function "
-            "(no global np.random state).",
-        )
         if several:
             other = _as_batches(what, call(fn, n, bs, seed + 1000, what=what))
             expect(

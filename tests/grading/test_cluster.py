@@ -171,6 +171,8 @@ def test_a_killed_coordinator_resumes_and_force_grades_again(cluster, env, fresh
             [BPKIT, "grade", fab.ASSIGNMENT, "--root", str(fresh_course), "--cluster"],
             env=env, stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        # right after the fork the command line is not yet the new program's: wait for it
+        wait_for(lambda: "grade" in cmdline(coordinator.pid), timeout=20, every=0.01)
         seen = {"coordinator": cmdline(coordinator.pid)}
         wait_for(lambda: {"ok", "wrong"} & set(_ledger(fresh_course)), timeout=90)
         seen |= {name: cmdline(p.pid) for name, p in workers.procs.items()}
