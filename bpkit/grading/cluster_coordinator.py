@@ -68,16 +68,17 @@ class ClusterGrader(ClassGrader):
     def payload(self, job: Job) -> dict[str, Any]:
         """The task of one student: its sanitized folder and the grading settings."""
         folder = self.course.sanitized_dir / job.student / self.assignment
-        files, size = {}, 0
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-            data = path.read_bytes()
-            size += len(data)
-            files[path.relative_to(folder).as_posix()] = base64.b64encode(data).decode()
+        paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+        size = sum(path.stat().st_size for path in paths)  # before reading any of them
         if size > MAX_PAYLOAD_MB * 1024 * 1024:
             raise ValueError(
                 f"the submission folder holds {size / 2**20:.0f} MB, more than the "
                 f"{MAX_PAYLOAD_MB} MB a cluster task may carry"
             )
+        files = {
+            path.relative_to(folder).as_posix(): base64.b64encode(path.read_bytes()).decode()
+            for path in paths
+        }
         return {
             "version": self.version, "assignment": self.assignment, "student": job.student,
             "files": files, "timeout": self.timeout, "memory_mb": self.memory_mb,

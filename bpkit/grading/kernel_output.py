@@ -4,8 +4,9 @@ A submission that prints millions of lines does not only bloat the graded notebo
 ``LimitOutput`` trims that afterwards); collecting the output is what is slow: two million short
 lines take about 45 s to pass from the kernel to the grader, so the cell hits its timeout and a
 correct answer scores zero. The grading kernel therefore runs :func:`install` at start-up, which
-keeps the first ``max_lines`` lines that each cell writes to stdout/stderr and replaces the rest
-with one note. Printing stays cheap, and grading goes on as if the student had printed less.
+keeps the first ``max_lines`` lines (and at most ``MAX_CHARS`` characters) that each cell writes
+to stdout/stderr and replaces the rest with one note. Printing stays cheap, and grading goes on
+as if the student had printed less.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import Any
 
 #: Lines each cell may write to one stream before the rest is dropped.
 MAX_LINES = 2000
+#: Characters each cell may write to one stream (long lines count too).
+MAX_CHARS = 2_000_000
 NOTE = "\n... [grader] output truncated: this cell printed more than {n} lines ...\n"
+CHARS_NOTE = "\n... [grader] output truncated: this cell printed more than {n:,} characters ...\n"
 
 
 class _Cap:
@@ -25,16 +29,21 @@ class _Cap:
         self.write_through = write
         self.max_lines = max_lines
         self.lines = 0
+        self.chars = 0
         self.noted = False
 
     def write(self, text: str, *args: Any, **kwargs: Any) -> int:
-        if self.lines >= self.max_lines:
+        over = self.lines >= self.max_lines or self.chars >= MAX_CHARS
+        if over:
             if not self.noted:
                 self.noted = True
-                self.write_through(NOTE.format(n=self.max_lines))
+                lines = self.lines >= self.max_lines
+                note = NOTE.format(n=self.max_lines) if lines else CHARS_NOTE.format(n=MAX_CHARS)
+                self.write_through(note)
             return len(text)
         self.lines += text.count("\n")
-        return self.write_through(text, *args, **kwargs)
+        self.chars += len(text)
+        return self.write_through(text[: MAX_CHARS - self.chars + len(text)], *args, **kwargs)
 
 
 def install(max_lines: int = MAX_LINES) -> None:

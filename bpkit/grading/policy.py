@@ -39,6 +39,7 @@ from nbgrader.preprocessors import (
 from bpkit.grading.hidden import HideGraderFrames
 from bpkit.grading.judging import JudgeHidden, ProvideHiddenCases
 from bpkit.grading.kernel_output import MAX_LINES, kernel_arguments
+from bpkit.grading.output_size import LimitOutputSize
 from bpkit.grading.stderr import WarningsToStdout
 
 #: Seconds a single cell may run during grading before it is interrupted.
@@ -51,11 +52,13 @@ MAX_TRACEBACK_LINES = 100
 
 def autograde_preprocessors() -> list[type]:
     """nbgrader's autograde pipeline: hidden inputs go in before execution; right after it, the
-    hidden tests are judged outside the kernel and bpkit's two output filters run."""
+    hidden tests are judged outside the kernel, and bpkit's output filters run (the size cap
+    first, so that no later step handles a huge output)."""
     return [
         ProvideHiddenCases,
         Execute,
         JudgeHidden,
+        LimitOutputSize,
         WarningsToStdout,
         HideGraderFrames,
         IgnorePattern,

@@ -201,6 +201,16 @@ def _regular(path: Path) -> bool:
         return False
 
 
+def _utf8(name: str) -> bool:
+    """Whether a file name read from the disk is valid UTF-8 (the notebooks' JSON and the
+    gradebook cannot carry one that is not)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def regular_files(folder: Path, notes: list[str]) -> list[Path]:
     """The plain files under ``folder``, without following links; the rest is noted, not copied."""
     found = []
@@ -210,7 +220,10 @@ def regular_files(folder: Path, notes: list[str]) -> list[Path]:
                 notes.append(f"skipped {Path(top, name).relative_to(folder)}: a link to a folder")
         for name in sorted(files):
             path = Path(top, name)
-            if _regular(path):
+            if not _utf8(name):
+                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                notes.append(f"skipped {shown!r}: its name is not valid UTF-8")
+            elif _regular(path):
                 found.append(path)
             else:
                 notes.append(f"skipped {path.relative_to(folder)}: a link or a special file")

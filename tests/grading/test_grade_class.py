@@ -18,6 +18,7 @@ from bpkit.cli import main as bpkit_main
 from bpkit.grading.course import Course
 from bpkit.grading.export import export_rows, write_csv
 from bpkit.grading.feedback import HIDDEN_NOTE
+from bpkit.grading.output_size import MAX_CELL_CHARS
 from bpkit.grading.runner import grade_class
 
 pytestmark = pytest.mark.slow
@@ -95,6 +96,14 @@ def submissions(root):
         ),
         "chatty": f(
             root, {"square": "for i in range(1_000_000):\n    print(i)\n" + C["square"], **_m()}
+        ),
+        # one line each, so no line count stops them: the size cap must
+        "long_lines": f(
+            root,
+            {
+                "square": "for _ in range(3):\n    print('\\x01' * 3_000_000)\n" + C["square"],
+                **_m(),
+            },
         ),
     }
     class_ = {k: (v, "ex01.ipynb") for k, v in class_.items()}
@@ -257,6 +266,15 @@ def test_huge_output_is_truncated_and_graded(graded):
     text = "".join(o.get("text", "") for o in cell.outputs)
     assert len(text.splitlines()) <= 1001
     assert "truncated" in text
+
+
+def test_long_lines_are_cut_to_the_size_cap_and_graded(graded):
+    rows, _, _, course = graded
+    assert (rows["long_lines"].status, rows["long_lines"].score) == ("graded", 3.0)
+    (cell,) = _graded_cell(course, "long_lines", "square")
+    text = "".join(o.get("text", "") for o in cell.outputs)
+    assert len(text) <= MAX_CELL_CHARS + 200
+    assert "[grader] output" in text
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import fabricate_class as fab
 import nbformat
@@ -19,6 +20,17 @@ def specs(course_root):
 def run(course_root, specs, student):
     folder = course_root / "submitted" / student / fab.ASSIGNMENT
     return sanitize(folder, course_root / "sanitized" / student / fab.ASSIGNMENT, student, specs)
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_note(course_root, specs):
+    path = fab.submit(course_root, "s_bytes", fab.filled(course_root, fab.CORRECT))
+    with open(os.path.join(os.fsencode(path.parent), b"bad\xff\xfename.txt"), "w") as handle:
+        handle.write("data")
+    result = run(course_root, specs, "s_bytes")
+    assert result.status == ""
+    assert result.notes == ["skipped 'bad\ufffd\ufffdname.txt': its name is not valid UTF-8"]
+    copied = os.listdir(course_root / "sanitized" / "s_bytes" / fab.ASSIGNMENT)
+    assert sorted(copied) == ["ex01.ipynb", "timestamp.txt"]
 
 
 def test_specs_know_the_graded_and_answer_cells(specs):
