@@ -205,7 +205,12 @@ def _open_and_run_all(page, lab: dict[str, str], path: str, workspace: str) -> N
     page.wait_for_selector(".jp-Notebook", timeout=KERNEL_TIMEOUT * 1000)
     page.wait_for_selector('[data-status="idle"]', timeout=KERNEL_TIMEOUT * 1000)
     prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
     for _ in range(3):  # a click that lands while the session still connects can be lost
+        # On a loaded machine JupyterLab can ask for a kernel before the session is back
+        # ("Select Kernel"); its preferred choice is the notebook's own Python 3 kernel.
+        if accept.count():
+            accept.first.click()
         page.locator(".jp-Notebook").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
