@@ -208,7 +208,10 @@ def test_environment_holds_only_allowlisted_names(kernel: Kernel):
 
 
 def test_interrupt_stops_the_cell_not_the_kernel(kernel: Kernel):
-    msg_id = kernel.kc.execute("import time; time.sleep(20)")
+    # As the grader asks (nbgrader executes with allow_errors): with stop_on_error the
+    # kernel sends the error reply before it starts aborting queued requests, so a
+    # fast next request may be aborted or not, a race in the kernel, not the sandbox.
+    msg_id = kernel.kc.execute("import time; time.sleep(20)", stop_on_error=False)
     time.sleep(0.5)
     kernel.runner.run(kernel.km.interrupt_kernel())
     reply = kernel.kc.get_shell_msg(timeout=10)
