@@ -16,6 +16,7 @@ import copy
 import importlib
 import pickle
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from bpkit.checks import _replay
@@ -56,11 +57,28 @@ def specs(notebook: str, package: str = GRADER_PACKAGE) -> dict[str, Spec]:
     return _module(package, notebook).HIDDEN
 
 
+def hidden_cases(spec: Any) -> dict[str, Any]:
+    """The keyword arguments of an exercise's check that give its hidden cases."""
+    return dict(spec.kwargs) if isinstance(spec, Spec) else dict(spec)
+
+
+def resolve(checks: Any, exercise: str, spec: Any) -> tuple[Callable[..., None], bool]:
+    """(the check that runs ``exercise``'s hidden cases, whether it takes values)."""
+    exercises = getattr(checks, "EXERCISES", None)
+    if exercises is not None:
+        entry = exercises[exercise]
+        return entry.check, entry.values
+    return getattr(checks, spec.check), spec.values
+
+
 def cases_payload(
     notebook: str, package: str = GRADER_PACKAGE, checks_package: str = CHECKS_PACKAGE
 ) -> bytes:
     """The hidden cases of ``notebook`` as the kernel reads them (``bpkit.checks.hidden``)."""
-    table = {name: (s.check, s.kwargs, s.values) for name, s in specs(notebook, package).items()}
+    table = {  # transitional: a module without a table still names its check function
+        name: (s.check if isinstance(s, Spec) else None, hidden_cases(s))
+        for name, s in specs(notebook, package).items()
+    }
     payload = {"notebook": notebook, "checks": f"{checks_package}.{notebook}", "specs": table}
     return pickle.dumps(payload, protocol=4)
 
@@ -109,8 +127,9 @@ def judge(
     if type(payload) is not dict or payload.get("exercise") != exercise:
         return f"{NO_RECORD}: the hidden test cell produced no results for {exercise}."
     checks = _module(checks_package, notebook)
-    kwargs = copy.deepcopy(spec.kwargs)
-    if spec.values:
+    check, takes_values = resolve(checks, exercise, spec)
+    kwargs = copy.deepcopy(hidden_cases(spec))
+    if takes_values:
         try:
             values = _replay.decode(payload.get("values"))
         except _replay.ReplayError as error:
@@ -118,7 +137,7 @@ def judge(
         if type(values) is not list:
             return f"{NO_RECORD}: no values were handed over."
         try:
-            getattr(checks, spec.check)(*values, **kwargs)
+            check(*values, **kwargs)
         except CheckError as error:
             return str(error)
         except Exception as error:  # noqa: BLE001
@@ -131,7 +150,7 @@ def judge(
         return visible
     return _replay_run(
         payload.get("hidden"),
-        lambda fn: getattr(checks, spec.check)(fn, **kwargs),
+        lambda fn: check(fn, **kwargs),
         source,
         "hidden cases",
     )
@@ -142,12 +161,12 @@ def record_in_process(notebook: str, exercise: str, *args: Any) -> dict[str, Any
     from bpkit.checks import hidden
 
     spec = specs(notebook)[exercise]
-    if spec.values:
+    checks = _module(CHECKS_PACKAGE, notebook)
+    check, takes_values = resolve(checks, exercise, spec)
+    if takes_values:
         return hidden.values_payload(notebook, exercise, args)
     (fn,) = args
-    checks = _module(CHECKS_PACKAGE, notebook)
-    kwargs = copy.deepcopy(spec.kwargs)
-    return hidden.payload(notebook, exercise, checks, spec.check, kwargs, fn)
+    return hidden.payload(notebook, exercise, checks, check, copy.deepcopy(hidden_cases(spec)), fn)
 
 
 def judge_in_process(notebook: str, exercise: str, *args: Any, source: str = "") -> str | None:

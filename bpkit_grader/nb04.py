@@ -7,7 +7,7 @@ the memory count deeper nets and other batch and item sizes.
 
 from __future__ import annotations
 
-from bpkit_grader.judge import Spec
+from typing import Any
 
 # The square W first, as in the visible cases: there a missing .T runs and can be named.
 _GRAD_CASES = [
@@ -16,49 +16,44 @@ _GRAD_CASES = [
     ("n=2 with d_in=1, d_out=5", 2, 1, 5, 102),
 ]
 
-HIDDEN: dict[str, Spec] = {
-    "loop_gradient": Spec("_check_loop_gradient", {"cases": _GRAD_CASES}),
-    "batch_gradient": Spec("_check_batch_gradient", {"cases": _GRAD_CASES}),
-    "minibatch_indices": Spec(
-        "_check_minibatch_indices",
-        {"cases": [(37, 8, 11), (50, 7, 12), (16, 16, 13), (11, 2, 14), (1000, 128, 15)]},
-    ),
-    "train_epoch": Spec(
-        "_check_train_epoch",
-        {
-            "cases": [
-                (
-                    "mlp([4, 7, 3], tanh), n=30, batch_size=8, eta=0.3",
-                    (4, 7, 3),
-                    "tanh",
-                    30,
-                    8,
-                    0.3,
-                    21,
-                ),
-                (
-                    "mlp([2, 5, 5, 1], relu), n=12, batch_size=12 (one batch), eta=0.1",
-                    (2, 5, 5, 1),
-                    "relu",
-                    12,
-                    12,
-                    0.1,
-                    22,
-                ),
-                (
-                    "mlp([1, 3, 2], sigmoid), n=9, batch_size=2, eta=1.0",
-                    (1, 3, 2),
-                    "sigmoid",
-                    9,
-                    2,
-                    1.0,
-                    23,
-                ),
-            ],
-        },
-    ),
-    "activation_bytes": Spec(
-        "_check_activation_bytes",
-        {"cases": [([3072, 1024, 512, 256, 10], 128, 4), ([5, 1], 9, 8), ([8, 8, 8], 1000, 2)]},
-    ),
+HIDDEN: dict[str, dict[str, Any]] = {
+    "loop_gradient": {"cases": _GRAD_CASES},
+    "batch_gradient": {"cases": _GRAD_CASES},
+    "minibatch_indices": {
+        "cases": [(37, 8, 11), (50, 7, 12), (16, 16, 13), (11, 2, 14), (1000, 128, 15)]
+    },
+    "train_epoch": {
+        "cases": [
+            (
+                "mlp([4, 7, 3], tanh), n=30, batch_size=8, eta=0.3",
+                (4, 7, 3),
+                "tanh",
+                30,
+                8,
+                0.3,
+                21,
+            ),
+            (
+                "mlp([2, 5, 5, 1], relu), n=12, batch_size=12 (one batch), eta=0.1",
+                (2, 5, 5, 1),
+                "relu",
+                12,
+                12,
+                0.1,
+                22,
+            ),
+            (
+                "mlp([1, 3, 2], sigmoid), n=9, batch_size=2, eta=1.0",
+                (1, 3, 2),
+                "sigmoid",
+                9,
+                2,
+                1.0,
+                23,
+            ),
+        ],
+    },
+    "activation_bytes": {
+        "cases": [([3072, 1024, 512, 256, 10], 128, 4), ([5, 1], 9, 8), ([8, 8, 8], 1000, 2)]
+    },
 }

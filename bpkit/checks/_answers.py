@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from bpkit.checks import _replay
+from bpkit.checks._core import CheckError
 
 _type = object.__class__
 _SEQUENCES = (_type([]), _type(()), _type({}))
@@ -61,3 +62,9 @@ def function_tree(fn: Any, name: str) -> ast.AST | None:
         return ast.parse(textwrap.dedent(inspect.getsource(fn)))
     except (OSError, TypeError, SyntaxError, ValueError):
         return None
+
+
+def need_function(fn: Any, name: str) -> None:
+    """Refuse an answer that is not a function, naming what it is."""
+    if not callable(fn):
+        raise CheckError(f"{name}: expected a function, got a {_type(fn).__name__}.")

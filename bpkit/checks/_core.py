@@ -407,6 +407,9 @@ UNSTABLE = (
     "emitted RuntimeWarning: {message}. This exercise is about numerical stability: a stable "
     "formula gives finite results without overflow even for |z| around 1e4"
 )
+#: What every check enforces on every call, on top of its exercise's own named mistakes.
+EVERY_CALL = (GLOBAL_RNG, CHANGED_INPUT, UNSTABLE, SHAPE_MISMATCH, TRANSPOSED_W)
+
 _get_state = np.random.get_state
 _global_draw = np.random.random_sample  # noqa: NPY002 - only to move the global state on
 _array_equal = np.array_equal

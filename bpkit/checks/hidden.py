@@ -35,9 +35,11 @@ CASES_FILE = ".bpkit_hidden_cases.pkl"
 _print = print
 
 
-def _cases(notebook: str, exercise: str) -> tuple[str, tuple[str, dict[str, Any], bool]] | None:
-    """(checks module, (check function name, its keyword arguments, takes values?)), read
-    from the cases file; None when there is none."""
+def _cases(
+    notebook: str, exercise: str
+) -> tuple[str, tuple[str | None, dict[str, Any]]] | None:
+    """(checks module, the keyword arguments of the exercise's check that give its hidden
+    cases), read from the cases file; None when there is none."""
     if not os.path.isfile(CASES_FILE):
         return None
     with open(CASES_FILE, "rb") as f:
@@ -71,7 +73,7 @@ def _emit(payload: dict[str, Any]) -> None:
 
 
 def payload(
-    notebook: str, exercise: str, checks: Any, check_name: str, kwargs: dict, fn: Callable
+    notebook: str, exercise: str, checks: Any, check: Callable, kwargs: dict, fn: Callable
 ) -> dict[str, Any]:
     """The plain data a hidden test hands the grader: ``fn`` recorded on the visible cases (the
     module ``checks``' function named after the exercise) and on the hidden ones."""
@@ -79,7 +81,7 @@ def payload(
         "notebook": notebook,
         "exercise": exercise,
         "visible": _run_recorded(lambda: getattr(checks, exercise)(fn)),
-        "hidden": _run_recorded(lambda: getattr(checks, check_name)(fn, **kwargs)),
+        "hidden": _run_recorded(lambda: check(fn, **kwargs)),
     }
 
 
@@ -89,9 +91,17 @@ def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
     if found is None:
         _judge_here(notebook, exercise, (fn,))
         return
-    module, (check_name, kwargs, _) = found
+    module, (check_name, kwargs) = found
     checks = importlib.import_module(module)
-    _emit(payload(notebook, exercise, checks, check_name, kwargs, fn))
+    _emit(payload(notebook, exercise, checks, _hidden_check(checks, exercise, check_name), kwargs, fn))
+
+
+def _hidden_check(checks: Any, exercise: str, check_name: str | None) -> Callable[..., None]:
+    """The check of ``exercise`` in its notebook's table (the same one the grader replays to)."""
+    exercises = getattr(checks, "EXERCISES", None)
+    if exercises is not None:
+        return exercises[exercise].check
+    return getattr(checks, check_name)
 
 
 def values_payload(notebook: str, exercise: str, values: tuple[Any, ...]) -> dict[str, Any]:

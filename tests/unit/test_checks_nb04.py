@@ -98,7 +98,7 @@ def test_the_judge_reads_the_loop_in_the_answer_cell_despite_magics() -> None:
     fn = _define(LOOPED, "batch_gradient")
     for cell in (LOOPED, "%%capture\n" + LOOPED, "%time 0\n!true\n" + LOOPED):
         verdict = judge.judge_in_process("nb04", "batch_gradient", fn, source=cell)
-        assert verdict is not None and "contains a for loop" in verdict, verdict
+        assert verdict is not None and "contains a Python loop (a for loop)" in verdict, verdict
 
 
 def test_the_judge_reads_only_the_graded_function_of_the_cell() -> None:

@@ -231,7 +231,7 @@ def batch_gradient(W, b, X, Y):
         db += delta / n
     return dW, db
 """,
-            "contains a for loop",
+            "contains a Python loop",
         ),
         (
             "X @ W without .T",
@@ -303,7 +303,7 @@ def minibatch_indices(n, batch_size, seed):
     order = np.random.default_rng(seed).integers(0, n, size=n)
     return [order[s:s + batch_size] for s in range(0, n, batch_size)]
 """,
-            "without replacement",
+            "the order drawn with replacement",
         ),
         (
             "seed ignored",
