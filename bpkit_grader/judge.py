@@ -15,8 +15,8 @@ from __future__ import annotations
 import copy
 import importlib
 import pickle
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from bpkit.checks import _replay

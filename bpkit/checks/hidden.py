@@ -35,9 +35,7 @@ CASES_FILE = ".bpkit_hidden_cases.pkl"
 _print = print
 
 
-def _cases(
-    notebook: str, exercise: str
-) -> tuple[str, tuple[str | None, dict[str, Any]]] | None:
+def _cases(notebook: str, exercise: str) -> tuple[str, tuple[str | None, dict[str, Any]]] | None:
     """(checks module, the keyword arguments of the exercise's check that give its hidden
     cases), read from the cases file; None when there is none."""
     if not os.path.isfile(CASES_FILE):
@@ -93,7 +91,8 @@ def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
         return
     module, (check_name, kwargs) = found
     checks = importlib.import_module(module)
-    _emit(payload(notebook, exercise, checks, _hidden_check(checks, exercise, check_name), kwargs, fn))
+    check = _hidden_check(checks, exercise, check_name)
+    _emit(payload(notebook, exercise, checks, check, kwargs, fn))
 
 
 def _hidden_check(checks: Any, exercise: str, check_name: str | None) -> Callable[..., None]:

@@ -117,9 +117,9 @@ def _check_minibatch_indices(fn: Callable[..., Any], cases: Sequence[SplitCase])
         )
         if sizes != want and max(sizes) - min(sizes) <= 1:
             raise CheckError(
-                f"{what}: batch sizes {sizes}, expected {want}: {EVEN_SPREAD}. Cut consecutive chunks "
-                "of batch_size instead, order[start:start + batch_size]; only the last chunk may "
-                "be smaller."
+                f"{what}: batch sizes {sizes}, expected {want}: {EVEN_SPREAD}. Cut consecutive "
+                "chunks of batch_size instead, order[start:start + batch_size]; only the last "
+                "chunk may be smaller."
             )
         expect(
             sizes == want,
