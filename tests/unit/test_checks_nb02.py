@@ -47,8 +47,9 @@ def test_the_per_example_convention_matches_bpkit_layers():
 def test_the_softmax_meets_logits_around_1e4_in_the_visible_and_the_hidden_cases():
     from bpkit_grader.nb02 import HIDDEN
 
-    assert max(case[-1] for case in checks.VISIBLE_CE) >= 1e4
-    assert max(case[-1] for case in HIDDEN["softmax_ce_delta"].kwargs["cases"]) >= 1e4
+    visible = checks.EXERCISES["softmax_ce_delta"].visible
+    assert max(case[-1] for case in visible["cases"]) >= 1e4
+    assert max(case[-1] for case in HIDDEN["softmax_ce_delta"]["cases"]) >= 1e4
 
 
 def _define(source: str):
