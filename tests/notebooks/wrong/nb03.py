@@ -50,7 +50,7 @@ def gd_step(params, grads, eta):
         dW *= eta
         W -= dW
 """,
-            "grads['w'] was changed",
+            "The step only updates params; leave grads as they are",
         ),
         (
             "step twice as long",
