@@ -10,6 +10,7 @@ import pytest
 
 from bpkit.checks import nb07 as checks
 from bpkit.checks._core import CheckError
+from bpkit.checks.nb07.penalties import _params
 from bpkit_grader import judge
 
 ALTERNATIVES = {
@@ -66,7 +67,7 @@ def test_other_correct_answers_pass_too(name, capsys):
 
 
 def test_l1_cases_hold_exact_zeros():
-    params = checks._params(1, {"W": (3, 4), "b": (3,)})
+    params = _params(1, {"W": (3, 4), "b": (3,)})
     assert (params["W"] == 0).sum() >= 3 and (params["b"] != 0).all()
 
 
