@@ -284,5 +284,7 @@ def test_tampering_in_a_notebook_is_reported_by_the_test_cells(tmp_path):
         "notebook). Remove that line; the checks cannot trust results otherwise."
     )
     assert text[3] == "" and text[4] == ""  # the patched visible check runs nothing...
-    # the hidden test judges the numbers, whatever was patched: a.sum(axis=0) misses the 1/n
-    assert "looks like a missing 1/n" in text[5]
+    # the hidden test runs the same check as the visible one, guard first: the kernel records
+    # nothing for a patched checks module, and the grader names the replacement
+    assert "no result was recorded for batch_mean(a)" in text[5]
+    assert "Tampering detected: bpkit.checks.nb00.batch_mean has been replaced" in text[5]

@@ -13,7 +13,6 @@ import pytest
 import bpkit.checks._core as core
 import bpkit.functional as functional
 import bpkit.layers as layers
-from bpkit.checks import nb00
 from bpkit.checks._core import (
     CheckError,
     call,
@@ -23,6 +22,7 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
+from bpkit.checks.nb00 import linear, logistic, mean
 
 CHECKS_DIR = Path(core.__file__).parent
 
@@ -267,16 +267,32 @@ def _tampering_message(monkeypatch, owner, name, value) -> str:
         (functional, "sigmoid", lambda z: z, "bpkit.functional.sigmoid"),
         (functional, "sigmoid", functional.tanh, "bpkit.functional.sigmoid"),
         (layers, "Linear", type("Linear", (), {}), "bpkit.layers.Linear"),
-        (nb00, "guard", dict, "bpkit.checks.nb00.guard"),
-        (nb00, "expect_close", max, "bpkit.checks.nb00.expect_close"),
-        (nb00, "np", object(), "bpkit.checks.nb00.np"),
-        (nb00, "functional", layers, "bpkit.checks.nb00.functional"),
+        (linear, "guard", dict, "bpkit.checks.nb00.linear.guard"),
+        (mean, "expect_close", max, "bpkit.checks.nb00.mean.expect_close"),
+        (logistic, "np", object(), "bpkit.checks.nb00.logistic.np"),
+        (logistic, "functional", layers, "bpkit.checks.nb00.logistic.functional"),
     ],
 )
 def test_guard_detects_each_kind_of_replacement(monkeypatch, owner, name, value, label):
     text = _tampering_message(monkeypatch, owner, name, value)
     assert text.startswith(f"Tampering detected: {label} has been replaced (")
     assert text.endswith("Remove that line; the checks cannot trust results otherwise.")
+
+
+def test_guard_stays_out_of_the_graders_replay(monkeypatch):
+    """The grader replays in its own process, which the student never touched."""
+    from bpkit.checks import _replay
+
+    monkeypatch.setattr(mean, "expect_close", max)
+    previous = _replay.set_mode(_replay.Replay([]))
+    try:
+        guard()  # quiet: nothing to guard while replaying
+    finally:
+        _replay.set_mode(previous)
+    try:
+        assert "bpkit.checks.nb00.mean.expect_close has been replaced" in message(guard)
+    finally:
+        monkeypatch.undo()
 
 
 def test_guard_message_says_where_the_replacement_came_from(monkeypatch):

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bpkit import functional
 from bpkit.checks import _messages as messages
 from bpkit.checks import nb00 as checks
 from bpkit.checks._core import CheckError, call, expect_close
@@ -86,10 +87,10 @@ def test_a_thief_reading_the_checks_frames_is_rejected(exercise):
 def test_the_sigmoid_meets_z_around_1e4_in_the_visible_and_the_hidden_cases():
     from bpkit_grader.nb00 import HIDDEN
 
-    hidden = [z for _, z in HIDDEN["sigmoid"].kwargs["cases"]]
+    hidden = [z for _, z in HIDDEN["sigmoid"]["cases"]]
     assert max(float(np.abs(z).max()) for z in hidden) >= 1e4
     seen = []
-    checks.sigmoid(lambda z: seen.append(np.abs(z).max()) or checks.functional.sigmoid(z))
+    checks.sigmoid(lambda z: seen.append(np.abs(z).max()) or functional.sigmoid(z))
     assert max(seen) >= 1e4
 
 
@@ -163,6 +164,39 @@ def test_a_wrong_number_is_described_as_a_number_not_as_entries():
         checks.mse(mse)
     assert "1.5 times the right value" in str(error.value)
     assert "entries" not in str(error.value) and "batch-size" not in str(error.value)
+
+
+FOUND = {  # a diagnosis names the mistake (tests/notebooks/wrong); it also says what it found
+    "keepdims": (
+        "batch_mean",
+        "def batch_mean(a):\n    return a.mean(axis=0, keepdims=True)\n",
+        "has shape (1, 4) but should have shape (4,)",
+    ),
+    "errstate": (
+        "sigmoid",
+        "def sigmoid(z):\n"
+        "    with np.errstate(over='ignore'):\n"
+        "        return 1 / (1 + np.exp(-z))\n",
+        "silences numpy's warnings (errstate)",
+    ),
+    "clipped": (
+        "sigmoid",
+        "def sigmoid(z):\n    return 1 / (1 + np.exp(-np.clip(z, -20, 20)))\n",
+        "z clipped to about [-20, 20] before np.exp",
+    ),
+}
+
+
+@pytest.mark.parametrize(("exercise", "source", "found"), FOUND.values(), ids=list(FOUND))
+def test_a_diagnosis_says_what_it_found(exercise, source, found):
+    import exercises
+
+    fn = exercises.define(source, exercise, {"np": np})
+    with pytest.raises(CheckError) as error:
+        getattr(checks, exercise)(fn)
+    assert found in str(error.value)
+    verdict = judge.judge_in_process("nb00", exercise, fn, source=source)
+    assert verdict is not None and found in verdict, verdict
 
 
 # ----- every exercise fails an answer that changes its inputs in place -------------------------

@@ -9,7 +9,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "W not transposed",
             "def linear_forward(a_prev, W, b):\n    return a_prev @ W + b\n",
-            "looks like a transposed W",
+            "a transposed W",
         ),
         (
             "bias forgotten",
@@ -51,7 +51,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "sum instead of mean",
             "def batch_mean(a):\n    return a.sum(axis=0)\n",
-            "looks like a missing 1/n",
+            "a missing 1/n",
         ),
         (
             "mean over the features",
@@ -66,7 +66,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "keepdims",
             "def batch_mean(a):\n    return a.mean(axis=0, keepdims=True)\n",
-            "has shape (1, 4) but should have shape (4,)",
+            "keepdims=True, which keeps the averaged axis",
         ),
         (
             "divided by the number of features",
@@ -88,7 +88,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "sign flipped",
             "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n",
-            "looks like the wrong sign",
+            "the wrong sign",
         ),
         (
             "the 1 + forgotten",
@@ -98,7 +98,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "tanh",
             "def sigmoid(z):\n    return np.tanh(z)\n",
-            "looks like tanh(z)",
+            "tanh(z), which is a different S-shaped function",
         ),
         (
             "no brackets around the denominator",
@@ -121,7 +121,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
             "def sigmoid(z):\n"
             "    with np.errstate(over='ignore'):\n"
             "        return 1 / (1 + np.exp(-z))\n",
-            "silences numpy's warnings (errstate)",
+            "gives the right numbers but silences numpy's warnings",
         ),
         (
             "math.exp on an array",
@@ -141,7 +141,7 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "z clipped to [-20, 20]",
             "def sigmoid(z):\n    return 1 / (1 + np.exp(-np.clip(z, -20, 20)))\n",
-            "z clipped to about [-20, 20]",
+            "before np.exp: that range is too narrow",
         ),
         (
             "the stable form's first branch everywhere",
@@ -153,12 +153,12 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "no 1/2",
             "def mse(y_hat, y):\n    return float(np.sum((y - y_hat) ** 2) / y.shape[0])\n",
-            "looks like a missing 1/2",
+            "a missing 1/2",
         ),
         (
             "no 1/n",
             "def mse(y_hat, y):\n    return float(np.sum((y - y_hat) ** 2) / 2)\n",
-            "looks like a missing 1/n",
+            "a missing 1/n",
         ),
         (
             "np.mean over every entry",
@@ -195,12 +195,12 @@ WRONG: dict[str, list[tuple[str, str, str]]] = {
         (
             "y - y_hat",
             "def mse_grad(y_hat, y):\n    return (y - y_hat) / y.shape[0]\n",
-            "looks like the wrong sign",
+            "the wrong sign",
         ),
         (
             "no 1/n",
             "def mse_grad(y_hat, y):\n    return y_hat - y\n",
-            "looks like a missing 1/n",
+            "a missing 1/n",
         ),
         (
             "the 2 kept",
