@@ -12,6 +12,10 @@ from exercises import answer_cells
 from bpkit.augment import augment
 from bpkit.checks import nb08 as checks
 from bpkit.checks._core import CheckError
+from bpkit.checks.nb08._common import KEYS
+from bpkit.checks.nb08.digits import _parts
+from bpkit.checks.nb08.network import _backward, _forward
+from bpkit.checks.nb08.uncertainty import _chance_to_clear, _estimate, _wilson
 from bpkit.data import load_digits, split
 from bpkit.train import minibatches
 from bpkit_grader import judge
@@ -71,7 +75,7 @@ def test_train_epoch_that_shuffles_itself_is_rejected():
 # ----- final_accuracy ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def digits():
-    parts = checks._parts()
+    parts = _parts()
     X_tr, y_tr = parts["training"]
     X_va, y_va = parts["validation"]
     mean = X_tr.mean(axis=0)
@@ -91,8 +95,8 @@ def _train(X, y, epochs=12, H=32, seed=0):
     v = {k: np.zeros_like(a) for k, a in p.items()}
     for epoch in range(epochs):
         for idx in minibatches(len(X), 32, seed=epoch):
-            _, cache = checks._forward(p, X[idx])
-            g = checks._backward(p, cache, y[idx], 1e-3)
+            _, cache = _forward(p, X[idx])
+            g = _backward(p, cache, y[idx], 1e-3)
             for k in p:
                 v[k] = 0.9 * v[k] - 0.02 * g[k]
                 p[k] += v[k]
@@ -108,13 +112,19 @@ def trained(digits):
 SHIFTS = [(1, 0), (-1, 0), (0, 1), (0, -1)]
 
 
+def _final_accuracy(*values: Any, threshold: float) -> Any:
+    """final_accuracy's visible check with another bar."""
+    row = checks.EXERCISES["final_accuracy"]
+    return row.check(*values, **{**row.visible, "threshold": threshold})
+
+
 def _history(X_tr, X_va, **more):
     """What run_training's history holds about the data it was given."""
     return {"X_tr": X_tr, "X_va": X_va, "epochs": 12, "val_acc": [0.9] * 12, **more}
 
 
 def test_the_four_parts_are_disjoint_and_the_test_set_is_the_graders():
-    parts = checks._parts()
+    parts = _parts()
     assert {k: len(v[1]) for k, v in parts.items()} == {
         "training": 1169,
         "validation": 90,
@@ -132,7 +142,7 @@ def test_final_accuracy_prints_the_estimate_with_its_uncertainty(digits, trained
     X_tr, y_tr, X_va, _, mean, std = digits
     X_more, _ = augment(X_tr, y_tr, shifts=SHIFTS)
     history = _history((X_more - mean) / std, (X_va - mean) / std)
-    assert checks.final_accuracy(trained, mean, std, history, threshold=0.9) is None  # no credit
+    assert _final_accuracy(trained, mean, std, history, threshold=0.9) is None  # no credit
     out = capsys.readouterr().out
     assert "held-out accuracy:" in out
     assert "binomial standard error" in out
@@ -144,7 +154,7 @@ def test_final_accuracy_prints_the_estimate_with_its_uncertainty(digits, trained
 def test_final_accuracy_reports_the_shortfall_in_sentences(digits, trained):
     _, _, _, _, mean, std = digits
     with pytest.raises(CheckError, match="at least 99.9% is needed") as error:
-        checks.final_accuracy(trained, mean, std, threshold=0.999)
+        _final_accuracy(trained, mean, std, threshold=0.999)
     message = str(error.value)
     assert "Ingredients that help" in message
     assert "ingredients that help" not in message
@@ -212,7 +222,7 @@ def test_final_accuracy_requires_the_training_statistics(digits, trained):
 )
 def test_final_accuracy_names_what_went_into_training(digits, trained, where, expected):
     X_tr, y_tr, X_va, y_va, mean, std = digits
-    parts = checks._parts()
+    parts = _parts()
     X_ho, y_ho = parts["holdout"]
     X_te, y_te = parts["test"]
     shifts = {"sideways only": SHIFTS[:2], "up and down only": SHIFTS[2:]}.get(where, SHIFTS)
@@ -231,7 +241,7 @@ def test_final_accuracy_names_what_went_into_training(digits, trained, where, ex
     if where == "shifted after standardizing":
         history["X_tr"] = augment((X_tr - mean) / std, y_tr, shifts=SHIFTS)[0]
     with pytest.raises(CheckError, match=re.escape(expected)):
-        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+        _final_accuracy(trained, mean, std, history, threshold=0.9)
 
 
 def test_final_accuracy_reads_float32_training_data(digits, trained):
@@ -239,7 +249,7 @@ def test_final_accuracy_reads_float32_training_data(digits, trained):
     X_tr, y_tr, X_va, _, mean, std = digits
     X_more = augment(X_tr, y_tr, shifts=SHIFTS)[0]
     history = _history(((X_more - mean) / std).astype(np.float32), (X_va - mean) / std)
-    checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+    _final_accuracy(trained, mean, std, history, threshold=0.9)
 
 
 def test_final_accuracy_accepts_clipped_inputs(digits, trained):
@@ -251,7 +261,7 @@ def test_final_accuracy_accepts_clipped_inputs(digits, trained):
         history = _history(
             np.clip((X_more - mean) / std, -bound, bound), np.clip((X_va - mean) / std, -5, 5)
         )
-        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+        _final_accuracy(trained, mean, std, history, threshold=0.9)
 
 
 @pytest.mark.parametrize(
@@ -269,40 +279,40 @@ def test_final_accuracy_names_validation_data_on_another_scale(
     X_given = X_va if validation == "raw" else own
     history = _history((X_tr - mean) / std, X_given)
     with pytest.raises(CheckError, match=re.escape(expected)):
-        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+        _final_accuracy(trained, mean, std, history, threshold=0.9)
 
 
 def test_final_accuracy_names_training_longer_than_the_grader_allows(digits, trained):
     X_tr, _, X_va, _, mean, std = digits
     history = _history((X_tr - mean) / std, (X_va - mean) / std, seconds=59.0)
     with pytest.raises(CheckError, match="run_training took 59 s. The grader stops a cell"):
-        checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+        _final_accuracy(trained, mean, std, history, threshold=0.9)
     history["seconds"] = 3.0
-    checks.final_accuracy(trained, mean, std, history, threshold=0.9)
+    _final_accuracy(trained, mean, std, history, threshold=0.9)
 
 
 def test_final_accuracy_hints_from_the_history(digits, trained):
     X_tr, y_tr, X_va, _, mean, std = digits
     cut_short = _history((X_tr - mean) / std, (X_va - mean) / std, epochs=60)
     with pytest.raises(CheckError, match="stopped after 12 of the 60 epochs") as error:
-        checks.final_accuracy(trained, mean, std, cut_short, threshold=0.999)
+        _final_accuracy(trained, mean, std, cut_short, threshold=0.999)
     assert "no shifted copies" in str(error.value)
     no_copies = _history((X_tr - mean) / std, (X_va - mean) / std)
-    checks.final_accuracy(trained, mean, std, no_copies, threshold=0.9)  # a hint, not a rule
+    _final_accuracy(trained, mean, std, no_copies, threshold=0.9)  # a hint, not a rule
 
 
 def test_the_estimate_and_its_interval():
-    lo, hi = checks._wilson(175, 179)
+    lo, hi = _wilson(175, 179)
     assert lo < 175 / 179 < hi <= 1.0
-    assert checks._wilson(179, 179)[1] == 1.0
-    assert checks._chance_to_clear(150, 179, 359, 0.0) == pytest.approx(1.0)
-    chances = [checks._chance_to_clear(k, 179, 359, 0.97) for k in range(170, 180)]
+    assert _wilson(179, 179)[1] == 1.0
+    assert _chance_to_clear(150, 179, 359, 0.0) == pytest.approx(1.0)
+    chances = [_chance_to_clear(k, 179, 359, 0.97) for k in range(170, 180)]
     assert chances == sorted(chances)
     assert chances[0] < 0.2 < 0.8 < chances[-1]
-    assert "lies inside the interval" in checks._estimate(175, 179)
-    assert "The whole interval lies below 97%" in checks._estimate(150, 179)
-    assert "The whole interval lies above 97%" in checks._estimate(359, 359)
-    assert "0.6%" in checks._estimate(359, 359) or "\u00b1 0.0%" in checks._estimate(359, 359)
+    assert "lies inside the interval" in _estimate(175, 179)
+    assert "The whole interval lies below 97%" in _estimate(150, 179)
+    assert "The whole interval lies above 97%" in _estimate(359, 359)
+    assert "0.6%" in _estimate(359, 359) or "\u00b1 0.0%" in _estimate(359, 359)
 
 
 def test_hidden_final_accuracy_scores_the_test_set(digits):
@@ -347,14 +357,14 @@ def _thief_standardize(X_train, X_val, X_test):
 
 
 def _thief_backward(params, cache, y, lam):
-    found = _loot(lambda v: isinstance(v, dict) and set(v) == set(checks.KEYS))
+    found = _loot(lambda v: isinstance(v, dict) and set(v) == set(KEYS))
     return next(iter(found.values()), {k: np.zeros_like(p) for k, p in params.items()})
 
 
 def _thief_train_epoch(params, velocity, X, y, batches, eta, beta, lam):
     def fits(v: Any) -> bool:
-        keys = isinstance(v, dict) and set(v) == set(checks.KEYS)
-        return keys and all(np.shape(v[k]) == np.shape(params[k]) for k in checks.KEYS)
+        keys = isinstance(v, dict) and set(v) == set(KEYS)
+        return keys and all(np.shape(v[k]) == np.shape(params[k]) for k in KEYS)
 
     for name, values in _loot(fits).items():
         if name.endswith(("p", "v")):
