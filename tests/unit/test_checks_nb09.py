@@ -12,6 +12,7 @@ import pytest
 
 from bpkit.checks import nb09 as checks
 from bpkit.checks._core import CheckError
+from bpkit.checks.nb09.shared import _bpkit_grads, _cache, _case_arrays, _grads_from, _windowed
 from bpkit.optim import clip_grad_norm
 from bpkit.recurrent import RNN
 from bpkit_grader import judge
@@ -92,12 +93,12 @@ def test_answers_built_on_bpkit_pass_the_visible_and_hidden_checks(name, capsys)
 
 def test_the_backward_references_are_bpkit_truncated_at_every_k() -> None:
     """The check's own windowed reference (used for the mistakes) equals bpkit's RNN."""
-    X, h0, W_x, W_h, b, dH = checks._case_arrays(5, 3, 6, 2, 3)
-    cache = checks._cache(X, h0, W_x, W_h, b)
+    X, h0, W_x, W_h, b, dH = _case_arrays(5, 3, 6, 2, 3)
+    cache = _cache(X, h0, W_x, W_h, b)
     H = cache["H"]
     for k in range(1, 7):
-        want = checks._grads_from(checks._windowed(dH, H, W_h, lambda t, k=k: t - k + 1), X, H, h0)
-        got = checks._bpkit_grads(X, h0, W_x, W_h, b, dH, k)
+        want = _grads_from(_windowed(dH, H, W_h, lambda t, k=k: t - k + 1), X, H, h0)
+        got = _bpkit_grads(X, h0, W_x, W_h, b, dH, k)
         for key in want:
             np.testing.assert_allclose(got[key], want[key], rtol=1e-10, atol=1e-12)
 
