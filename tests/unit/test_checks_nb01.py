@@ -11,6 +11,8 @@ import pytest
 
 from bpkit.checks import nb01 as checks
 from bpkit.checks._core import CheckError, call, expect_close
+from bpkit.checks.nb01.graphs import VISIBLE_GRAPHS
+from bpkit.checks.nb01.propagation import _simulate
 from bpkit_grader import judge
 
 pytestmark = pytest.mark.nb01
@@ -40,7 +42,7 @@ def test_backward_check_does_not_use_the_notebooks_local_grads():
     checks.backward(backward)
 
 
-@pytest.mark.parametrize("name_build", checks.VISIBLE_GRAPHS, ids=lambda case: case[0][:30])
+@pytest.mark.parametrize("name_build", VISIBLE_GRAPHS, ids=lambda case: case[0][:30])
 def test_reference_table_reproduces_bpkit_backward(name_build):
     """The checks' local-derivative table and Value.backward() agree on every visible graph."""
     from bpkit import autodiff
@@ -49,7 +51,7 @@ def test_reference_table_reproduces_bpkit_backward(name_build):
     order = autodiff.topological_order(root)
     root.backward()
     expected = [node.grad for node in order]
-    assert checks._simulate(root, order, "") == pytest.approx(expected, rel=1e-12, abs=1e-14)
+    assert _simulate(root, order, "") == pytest.approx(expected, rel=1e-12, abs=1e-14)
 
 
 # ----- stack-frame theft: no expected value exists when the student's function runs ------------
@@ -168,6 +170,24 @@ def test_a_table_row_that_is_wrong_is_shown_with_the_row_it_should_follow():
 
     with pytest.raises(CheckError, match=r"got \(0, 0\), expected \(1, 1\)\. The table's row"):
         checks.local_derivatives(local_derivatives)
+
+
+def test_a_missing_root_is_counted():
+    def topological_order(root):  # every node below root, root itself left out
+        order, visited = [], set()
+
+        def visit(node):
+            for child in node._prev:
+                if child not in visited:
+                    visited.add(child)
+                    visit(child)
+                    order.append(child)
+
+        visit(root)
+        return order
+
+    with pytest.raises(CheckError, match=r"misses 1 of the 1 nodes \(e\.g\. leaf\)"):
+        checks.topological_order(topological_order)
 
 
 # ----- every exercise fails an answer that changes its inputs in place -------------------------

@@ -444,7 +444,7 @@ def topological_order(root):
     visit(root)
     return order
 """,
-            "misses 1 of the",
+            "belongs in the list, root included",
         ),
         (
             "root first (the reverse of a topological order)",
