@@ -1,8 +1,9 @@
 """The grader's half of a hidden test: judge the kernel's plain-data records, outside the kernel.
 
-Each ``bpkit_grader/nbNN.py`` holds one declarative table, ``HIDDEN``: for every exercise, which
-function of ``bpkit.checks.nbNN`` runs it and on which hidden cases (:class:`Spec`). The visible
-check and this judge read the same check code; only the cases differ.
+Each exercise is defined once, as a row of its notebook's table ``bpkit.checks.nbNN.EXERCISES``
+(its check, visible cases, reference and named mistakes). Each ``bpkit_grader/nbNN.py`` adds one
+grader-only table, ``HIDDEN``: for every exercise, the keyword arguments of that same check that
+give its hidden cases (inputs only). The visible check and this judge run the same row.
 
 :func:`cases_payload` is what the grader leaves in the kernel's folder (inputs only).
 :func:`judge` replays what the kernel recorded (``bpkit.checks._replay``) to the checks in this
@@ -15,30 +16,14 @@ from __future__ import annotations
 import copy
 import importlib
 import pickle
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from bpkit.checks import _replay
 from bpkit.checks._core import CheckError
+from bpkit.checks._exercise import Exercise
 
 #: What the feedback says when a record is missing or does not fit the check.
 NO_RECORD = "the hidden checks' results never reached the grader"
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How one exercise is checked on hidden cases.
-
-    check: the function of ``bpkit.checks.<notebook>`` that runs the cases, called as
-    ``check(student_fn, **kwargs)`` (or ``check(*values, **kwargs)`` when ``values``).
-    kwargs: the hidden cases and options; inputs only, never expected values.
-    values: the test cell hands over values (trained weights), not a function.
-    """
-
-    check: str
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    values: bool = False
 
 
 #: Where a notebook's hidden table lives (``<package>.<notebook>``), and its checks module.
@@ -52,33 +37,21 @@ def _module(package: str, notebook: str) -> Any:
     return importlib.import_module(f"{package}.{notebook}")
 
 
-def specs(notebook: str, package: str = GRADER_PACKAGE) -> dict[str, Spec]:
+def specs(notebook: str, package: str = GRADER_PACKAGE) -> dict[str, dict[str, Any]]:
     """The ``HIDDEN`` table of ``<package>.<notebook>`` (default ``bpkit_grader.<notebook>``)."""
     return _module(package, notebook).HIDDEN
 
 
-def hidden_cases(spec: Any) -> dict[str, Any]:
-    """The keyword arguments of an exercise's check that give its hidden cases."""
-    return dict(spec.kwargs) if isinstance(spec, Spec) else dict(spec)
-
-
-def resolve(checks: Any, exercise: str, spec: Any) -> tuple[Callable[..., None], bool]:
-    """(the check that runs ``exercise``'s hidden cases, whether it takes values)."""
-    exercises = getattr(checks, "EXERCISES", None)
-    if exercises is not None:
-        entry = exercises[exercise]
-        return entry.check, entry.values
-    return getattr(checks, spec.check), spec.values
+def _exercise(checks: Any, exercise: str) -> Exercise:
+    """The row of ``exercise`` in its notebook's table (``bpkit.checks.nbNN.EXERCISES``)."""
+    return checks.EXERCISES[exercise]
 
 
 def cases_payload(
     notebook: str, package: str = GRADER_PACKAGE, checks_package: str = CHECKS_PACKAGE
 ) -> bytes:
     """The hidden cases of ``notebook`` as the kernel reads them (``bpkit.checks.hidden``)."""
-    table = {  # transitional: a module without a table still names its check function
-        name: (s.check if isinstance(s, Spec) else None, hidden_cases(s))
-        for name, s in specs(notebook, package).items()
-    }
+    table = {name: dict(cases) for name, cases in specs(notebook, package).items()}
     payload = {"notebook": notebook, "checks": f"{checks_package}.{notebook}", "specs": table}
     return pickle.dumps(payload, protocol=4)
 
@@ -122,14 +95,14 @@ def judge(
     """
     table = specs(notebook, package)
     if exercise not in table:
-        raise KeyError(f"{notebook} has no hidden spec for {exercise!r}")
+        raise KeyError(f"{notebook} has no hidden cases for {exercise!r}")
     spec = table[exercise]
     if type(payload) is not dict or payload.get("exercise") != exercise:
         return f"{NO_RECORD}: the hidden test cell produced no results for {exercise}."
     checks = _module(checks_package, notebook)
-    check, takes_values = resolve(checks, exercise, spec)
-    kwargs = copy.deepcopy(hidden_cases(spec))
-    if takes_values:
+    row = _exercise(checks, exercise)
+    kwargs = copy.deepcopy(spec)
+    if row.values:
         try:
             values = _replay.decode(payload.get("values"))
         except _replay.ReplayError as error:
@@ -137,7 +110,7 @@ def judge(
         if type(values) is not list:
             return f"{NO_RECORD}: no values were handed over."
         try:
-            check(*values, **kwargs)
+            row.run(*values, **kwargs)
         except CheckError as error:
             return str(error)
         except Exception as error:  # noqa: BLE001
@@ -150,7 +123,7 @@ def judge(
         return visible
     return _replay_run(
         payload.get("hidden"),
-        lambda fn: check(fn, **kwargs),
+        lambda fn: row.run(fn, **kwargs),
         source,
         "hidden cases",
     )
@@ -161,12 +134,11 @@ def record_in_process(notebook: str, exercise: str, *args: Any) -> dict[str, Any
     from bpkit.checks import hidden
 
     spec = specs(notebook)[exercise]
-    checks = _module(CHECKS_PACKAGE, notebook)
-    check, takes_values = resolve(checks, exercise, spec)
-    if takes_values:
+    row = _exercise(_module(CHECKS_PACKAGE, notebook), exercise)
+    if row.values:
         return hidden.values_payload(notebook, exercise, args)
     (fn,) = args
-    return hidden.payload(notebook, exercise, checks, check, copy.deepcopy(hidden_cases(spec)), fn)
+    return hidden.payload(notebook, exercise, row, copy.deepcopy(spec), fn)
 
 
 def judge_in_process(notebook: str, exercise: str, *args: Any, source: str = "") -> str | None:

@@ -99,10 +99,12 @@ def _describe_type(got: object) -> str:
     return f"a {kind.__module__ + '.' if kind.__module__ != 'builtins' else ''}{kind.__name__}"
 
 
+#: What a check says of an answer that returns nothing (a forgotten ``return``).
+MISSING_RETURN = "returned None. Did you forget to `return` the result at the end of your function?"
+
+
 def _missing_return(what: str) -> CheckError:
-    return CheckError(
-        f"{what} returned None. Did you forget to `return` the result at the end of your function?"
-    )
+    return CheckError(f"{what} {MISSING_RETURN}")
 
 
 def _as_numbers(what: str, got: object, expected_shape: tuple[int, ...]) -> np.ndarray:

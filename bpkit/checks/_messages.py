@@ -110,6 +110,12 @@ ELEMENTWISE = (
 _NUMBER = int | float | np.floating | np.integer
 
 
+#: What :func:`schedule_values` says of a schedule that is not a function of t alone.
+NOT_A_SCHEDULE = "should return a function of the"
+NOT_A_RATE = "should return a number"
+KEEPS_STATE = "your schedule keeps state between calls"
+
+
 def schedule_values(
     sched: Any, what: str, ts: list[int], *, unit: str, stateful: str = "", formula: str = ""
 ) -> np.ndarray:
@@ -121,20 +127,20 @@ def schedule_values(
     """
     expect(
         callable(sched),
-        f"{what} should return a function of the {unit} t (got {type(sched).__name__}). "
+        f"{what} {NOT_A_SCHEDULE} {unit} t (got {type(sched).__name__}). "
         "Define an inner def eta(t): ... and return eta.",
     )
     got = [call(sched, t, what=f"{what}({t})") for t in ts]
     expect(
         all(isinstance(e, _NUMBER) for e in got),
-        f"{what}(t) should return a number, got {type(got[0]).__name__}.",
+        f"{what}(t) {NOT_A_RATE}, got {type(got[0]).__name__}.",
     )
     again = [call(sched, t, what=f"{what}({t})") for t in reversed(ts)][::-1]
     expect(
         all(isinstance(e, _NUMBER) for e in again)
         and np.array_equal(np.asarray(again, dtype=float), np.asarray(got, dtype=float), True),
         f"{what}(t) gave other values when called again for the same t (in another order): "
-        f"your schedule keeps state between calls{stateful}. Compute the rate from t alone"
+        f"{KEEPS_STATE}{stateful}. Compute the rate from t alone"
         f"{formula}.",
     )
     return np.asarray(got, dtype=float)

@@ -28,6 +28,7 @@ from typing import Any
 
 from bpkit.checks import _replay
 from bpkit.checks._core import CheckError
+from bpkit.checks._exercise import Exercise
 
 #: The file the grader writes into the kernel's working folder: the hidden cases of a notebook.
 CASES_FILE = ".bpkit_hidden_cases.pkl"
@@ -71,15 +72,15 @@ def _emit(payload: dict[str, Any]) -> None:
 
 
 def payload(
-    notebook: str, exercise: str, checks: Any, check: Callable, kwargs: dict, fn: Callable
+    notebook: str, exercise: str, row: Exercise, kwargs: dict, fn: Callable
 ) -> dict[str, Any]:
-    """The plain data a hidden test hands the grader: ``fn`` recorded on the visible cases (the
-    module ``checks``' function named after the exercise) and on the hidden ones."""
+    """The plain data a hidden test hands the grader: ``fn`` recorded by the exercise's check
+    (its table ``row``) on the visible cases and on the hidden ones (``kwargs``)."""
     return {
         "notebook": notebook,
         "exercise": exercise,
-        "visible": _run_recorded(lambda: getattr(checks, exercise)(fn)),
-        "hidden": _run_recorded(lambda: check(fn, **kwargs)),
+        "visible": _run_recorded(lambda: row(fn)),
+        "hidden": _run_recorded(lambda: row.run(fn, **kwargs)),
     }
 
 
@@ -89,18 +90,9 @@ def record(notebook: str, exercise: str, fn: Callable[..., Any]) -> None:
     if found is None:
         _judge_here(notebook, exercise, (fn,))
         return
-    module, (check_name, kwargs) = found
-    checks = importlib.import_module(module)
-    check = _hidden_check(checks, exercise, check_name)
-    _emit(payload(notebook, exercise, checks, check, kwargs, fn))
-
-
-def _hidden_check(checks: Any, exercise: str, check_name: str | None) -> Callable[..., None]:
-    """The check of ``exercise`` in its notebook's table (the same one the grader replays to)."""
-    exercises = getattr(checks, "EXERCISES", None)
-    if exercises is not None:
-        return exercises[exercise].check
-    return getattr(checks, check_name)
+    module, kwargs = found
+    row = importlib.import_module(module).EXERCISES[exercise]
+    _emit(payload(notebook, exercise, row, kwargs, fn))
 
 
 def values_payload(notebook: str, exercise: str, values: tuple[Any, ...]) -> dict[str, Any]:

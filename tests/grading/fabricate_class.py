@@ -58,6 +58,7 @@ VISIBLE_CHECKS = '''\
 import numpy as np
 
 from bpkit.checks._core import call, expect_close, guard, passed
+from bpkit.checks._exercise import Exercise, table
 
 
 def _check_square(square, cases):
@@ -80,25 +81,24 @@ def _check_mean(mean, cases):
     passed("mean")
 
 
-def check_square(square):
-    _check_square(square, [("x = [1, -2, 3]", [1.0, -2.0, 3.0])])
-
-
-def check_mean(mean):
-    _check_mean(mean, [("[1, 2, 6]", [1.0, 2.0, 6.0])])
-
-
-square, mean = check_square, check_mean  # each exercise's visible check, by its name
+EXERCISES = table(
+    Exercise("square", "square(x) -> x * x", check=_check_square,
+             visible={"cases": [("x = [1, -2, 3]", [1.0, -2.0, 3.0])]},
+             mistakes=("2x instead of x squared",)),
+    Exercise("mean", "mean(x) -> the mean of x", check=_check_mean,
+             visible={"cases": [("[1, 2, 6]", [1.0, 2.0, 6.0])]},
+             mistakes=("the sum instead of the mean",)),
+)
+__getattr__ = EXERCISES.attribute
+check_square, check_mean = EXERCISES["square"], EXERCISES["mean"]  # the names the cells call
 '''
 
 HIDDEN_CASES = '''\
 """Hidden cases of the fixture assignment (grader-only; inputs, never expected values)."""
 
-from bpkit_grader.judge import Spec
-
 HIDDEN = {
-    "square": Spec("_check_square", {"cases": [("7 points", [-3.0, -2.0, -1.0, 0, 1, 2, 3.0])]}),
-    "mean": Spec("_check_mean", {"cases": [("0..9", [float(i) for i in range(10)])]}),
+    "square": {"cases": [("7 points", [-3.0, -2.0, -1.0, 0, 1, 2, 3.0])]},
+    "mean": {"cases": [("0..9", [float(i) for i in range(10)])]},
 }
 '''
 

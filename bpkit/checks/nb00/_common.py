@@ -7,13 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from bpkit.checks._core import CheckError, _missing_return, call
+from bpkit.checks._core import MISSING_RETURN, CheckError, call
 from bpkit.checks._messages import named_error, numpy_error_hint
 
 Fn = Callable[..., Any]
 
-#: What ``call`` says of an answer that returns nothing (a forgotten ``return``).
-NO_RETURN = str(_missing_return("your function"))
+NO_RETURN = MISSING_RETURN
 
 
 def _rng(seed: int) -> np.random.Generator:

@@ -11,7 +11,8 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
-from bpkit.checks._messages import schedule_values
+from bpkit.checks._messages import KEEPS_STATE as _KEEPS_STATE
+from bpkit.checks._messages import NOT_A_RATE, NOT_A_SCHEDULE, schedule_values
 from bpkit.optim import step_schedule as _ref_step_schedule
 
 # ----- exercise 5: a step learning-rate schedule ------------------------------------------------
@@ -19,9 +20,10 @@ from bpkit.optim import step_schedule as _ref_step_schedule
 ScheduleCase = tuple[float, float, int]
 
 # Worded by schedule_values, which asks every schedule for a function of t without state.
-NOT_A_FUNCTION = "should return a function of the epoch t"
-NOT_A_NUMBER = "should return a number"
-KEEPS_STATE = "your schedule keeps state between calls (e.g. it multiplies a stored rate)"
+STORED_RATE = " (e.g. it multiplies a stored rate)"
+NOT_A_FUNCTION = f"{NOT_A_SCHEDULE} epoch t"
+NOT_A_NUMBER = NOT_A_RATE
+KEEPS_STATE = f"{_KEEPS_STATE}{STORED_RATE}"
 
 EVERY_EPOCH = "a decay at every epoch: drop only every `every` epochs, eta0 * drop ** (t // every)"
 EARLY = "a drop that comes one epoch too early: epochs 0..every-1 keep eta0"
@@ -76,7 +78,7 @@ def _check_step_schedule(
         sched = call(student_fn, eta0, drop, every, what=what)
         ts = list(range(epochs))
         got = schedule_values(
-            sched, what, ts, unit="epoch", stateful=" (e.g. it multiplies a stored rate)",
+            sched, what, ts, unit="epoch", stateful=STORED_RATE,
             formula=": eta0 * drop ** (t // every)",
         )  # fmt: skip
         ref = _ref_step_schedule(eta0, drop, every)

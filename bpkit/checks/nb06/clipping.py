@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from bpkit.checks._core import (
+    MISSING_RETURN,
     call,
     expect,
     expect_close,
@@ -51,7 +52,7 @@ RMS = (
     "their sum of squares, not of their mean"
 )
 # the returned norm
-NO_RETURN = "returned None. Did you forget to `return` the result"  # worded by expect_close
+NO_RETURN = MISSING_RETURN
 NORM_AFTER = "the norm after clipping; return the norm before clipping"
 FACTOR = "the scaling factor; return the global norm before clipping"
 NORM_SQUARED = "the squared global norm; return its square root"

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from bpkit.checks._core import call, expect_close, guard, passed
-from bpkit.checks._messages import schedule_values
+from bpkit.checks._messages import KEEPS_STATE, schedule_values
 from bpkit.checks.nb10._common import _cos, _pi
 
 
@@ -75,8 +75,7 @@ NO_MIN = (
 DECAY_FROM_1 = (
     "a decay already in the first cycle: the first cycle reaches eta_max, decay ** (t // period)"
 )
-# Named by schedule_values, in these words, when a second pass over the same t disagrees.
-STATEFUL = "your schedule keeps state between calls"
+STATEFUL = KEEPS_STATE  # named by schedule_values when a second pass over t disagrees
 
 
 def _check_cyclical_lr(
