@@ -12,7 +12,10 @@ course folder and the same grading policy (hidden tests judged outside the kerne
    per-student cost of the sandbox, one student at a time so nothing else competes;
 5. N ``nbgrader autograde`` processes at once, each on its own copy of the course holding 1/N
    of the class: what splitting nbgrader's own pipeline over the cores gives with nothing shared,
-   no sandbox and no coordination, the practical ceiling for run 2 on this machine.
+   no sandbox and no coordination, the practical ceiling for run 2 on this machine;
+6. the machine itself: a pure-Python CPU loop in one process, then in N processes at once. N
+   times the first time over the second is how much more work N cores do than one here, a bound
+   on any speed-up of N workers over one, whatever they run.
 
 Goals: run 2 at least 1.8 times faster than run 1 on 2 cores; the sandbox adds at most 15 % per
 student (run 4 against run 3). Wall times on a shared 2-core machine swing by 20 % or more from
@@ -102,7 +105,7 @@ def split_class(root: Path, parts: int) -> list[Path]:
     return copies
 
 
-def two_at_once(copies: list[Path], cmd: list[str]) -> float:
+def at_once(copies: list[Path], cmd: list[str]) -> float:
     """Run ``cmd`` in every copy at the same time; wall seconds until the last one ends."""
     env = dict(
         os.environ,
@@ -119,6 +122,16 @@ def two_at_once(copies: list[Path], cmd: list[str]) -> float:
         if run.returncode != 0:
             sys.exit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
     return time.perf_counter() - start
+
+
+CPU_LOOP = "s = 0\nfor i in range(12_000_000):\n    s += i * i"
+
+
+def cpu_throughput(workers: int) -> float:
+    """How many times the work of one process ``workers`` processes do at once (ideal: workers)."""
+    one = at_once([REPO], [sys.executable, "-c", CPU_LOOP])
+    many = at_once([REPO] * workers, [sys.executable, "-c", CPU_LOOP])
+    return workers * one / many
 
 
 def grade_five_ways(root: Path, fab, workers: int, copies: list[Path]) -> dict[str, float]:
@@ -145,7 +158,8 @@ def grade_five_ways(root: Path, fab, workers: int, copies: list[Path]) -> dict[s
     for copy in copies:
         shutil.rmtree(copy / "autograded", ignore_errors=True)
     nbgrader = [str(bindir / "nbgrader"), "autograde", fab.ASSIGNMENT, "--force"]
-    times["halves"] = two_at_once(copies, nbgrader)
+    times["halves"] = at_once(copies, nbgrader)
+    times["machine"] = cpu_throughput(workers)
     halves = sorted(x for copy in copies for x in scores(copy, fab.ASSIGNMENT))
     if halves != graded["serial"]:
         sys.exit(f"the halves disagree with the serial run: {halves}")
@@ -177,6 +191,7 @@ def main() -> None:
     wall = {name: median([r[name] for r in rounds]) for name in rounds[0]}
     speedups = [r["serial"] / r["parallel"] for r in rounds]
     ceilings = [r["serial"] / r["halves"] for r in rounds]
+    machine = [r["machine"] for r in rounds]
     overheads = [100 * (r["boxed"] / r["bare"] - 1) for r in rounds]
     print(f"class: {n} submissions of the fixture assignment, {os.cpu_count()} CPUs")
     print(f"load average before the runs: {load:.1f} (figures are only meaningful near 0)")
@@ -195,6 +210,11 @@ def main() -> None:
     print(
         f"{args.workers} nbgrader runs at once on 1/{args.workers} of the class each: "
         f"{median(ceilings):.2f}x  (the ceiling with nothing shared; rounds: {each})"
+    )
+    each = ", ".join(f"{x:.2f}" for x in machine)
+    print(
+        f"the machine: {args.workers} CPU-bound processes at once do {median(machine):.2f}x the "
+        f"work of one  (no {args.workers} workers can beat it; rounds: {each})"
     )
     print(
         f"one at a time, unsandboxed: {wall['bare'] / n:.2f} s per student; "

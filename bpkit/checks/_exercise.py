@@ -90,6 +90,15 @@ class Table(Mapping[str, Exercise]):
             return self._by_name[name]
         raise AttributeError(name)
 
+    def module_hooks(self, namespace: dict[str, Any]) -> tuple[Callable, Callable]:
+        """A checks package's ``__getattr__`` and ``__dir__``: ``checks.<exercise>`` is that
+        exercise's visible check, and tab completion lists the exercises with the rest."""
+
+        def listing() -> list[str]:
+            return sorted({*namespace, *self._by_name})
+
+        return self.attribute, listing
+
 
 def table(*exercises: Exercise) -> Table:
     """The table of a notebook's exercises."""

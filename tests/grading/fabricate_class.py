@@ -89,7 +89,7 @@ EXERCISES = table(
              visible={"cases": [("[1, 2, 6]", [1.0, 2.0, 6.0])]},
              mistakes=("the sum instead of the mean",)),
 )
-__getattr__ = EXERCISES.attribute
+__getattr__, __dir__ = EXERCISES.module_hooks(globals())
 check_square, check_mean = EXERCISES["square"], EXERCISES["mean"]  # the names the cells call
 '''
 

@@ -46,6 +46,7 @@ def test_a_notebook_calls_the_table_entry_as_its_visible_check(nb):
     for name, exercise in module.EXERCISES.items():
         assert isinstance(exercise, Exercise)
         assert getattr(module, name) is exercise
+        assert name in dir(module)  # tab completion offers it
         assert exercise.name == name and exercise.about.startswith(name)
 
 

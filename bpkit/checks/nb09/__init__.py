@@ -87,6 +87,6 @@ EXERCISES = table(
 )
 # fmt: on
 
-__getattr__ = EXERCISES.attribute  # checks.<exercise>(answer) runs its visible cases
+__getattr__, __dir__ = EXERCISES.module_hooks(globals())  # checks.<exercise>(answer)
 
 __all__ = ["EXERCISES", *EXERCISES]
