@@ -36,7 +36,7 @@ CASES_FILE = ".bpkit_hidden_cases.pkl"
 _print = print
 
 
-def _cases(notebook: str, exercise: str) -> tuple[str, tuple[str | None, dict[str, Any]]] | None:
+def _cases(notebook: str, exercise: str) -> tuple[str, dict[str, Any]] | None:
     """(checks module, the keyword arguments of the exercise's check that give its hidden
     cases), read from the cases file; None when there is none."""
     if not os.path.isfile(CASES_FILE):
