@@ -7,7 +7,7 @@ A notebook's checks package (``bpkit/checks/nbNN/__init__.py``) is a short table
             "loop_gradient",
             "loop_gradient(W, b, X, Y) -> (dW, db), against bpkit's Linear + Sigmoid + mse",
             check=gradients.check_loop_gradient,
-            visible={"cases": gradients.VISIBLE_CASES},
+            visible={"cases": gradients.VISIBLE_GRAD},
             reference=gradients.reference_gradient,
             mistakes=(TRANSPOSED_W, MISSING_1_OVER_N, WRONG_SIGN, ...),
         ),

@@ -8,6 +8,7 @@ is ``expect_close`` for a single number, whose fallback speaks of a number, not 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -144,3 +145,28 @@ def schedule_values(
         f"{formula}.",
     )
     return np.asarray(got, dtype=float)
+
+
+def maybe(make: Callable[[], Any]) -> Any:
+    """What a mistake gives, or None when it would not even run on these inputs."""
+    try:
+        with np.errstate(all="ignore"):
+            return make()
+    except (ValueError, TypeError, ZeroDivisionError):
+        return None
+
+
+def possible(named: dict[str, Any]) -> dict[str, Any]:
+    """The mistakes that can happen on this case (those :func:`maybe` could compute)."""
+    return {label: value for label, value in named.items() if value is not None}
+
+
+def call_naming(
+    fn: Callable[..., Any], *args: Any, what: str, names: dict, matmul: str = MATMUL, **kw: Any
+) -> Any:
+    """``call``, with numpy's broadcasting errors named by ``names`` ({operand shape: label}) and
+    its matrix-product shape errors by ``matmul``."""
+    try:
+        return call(fn, *args, what=what, **kw)
+    except CheckError as error:
+        raise named_error(error, numpy_error_hint(str(error), names, matmul)) from error.__cause__

@@ -15,7 +15,10 @@ from bpkit.checks._messages import (
     B_COLUMN,
     ELEMENTWISE,
 )
-from bpkit.checks.nb00._common import Fn, _call, _known, _maybe, _rng
+from bpkit.checks._messages import call_naming as _call
+from bpkit.checks._messages import maybe as _maybe
+from bpkit.checks._messages import possible as _known
+from bpkit.checks.nb00._common import Fn, _rng
 from bpkit.layers import Linear
 
 # ----- Exercise 1: linear_forward -------------------------------------------------------------

@@ -16,7 +16,8 @@ from bpkit.checks._core import (
 from bpkit.checks._messages import (
     expect_number,
 )
-from bpkit.checks.nb00._common import Fn, _known, _rng
+from bpkit.checks._messages import possible as _known
+from bpkit.checks.nb00._common import Fn, _rng
 
 # ----- Exercises 4 and 5: mse and mse_grad ------------------------------------------------------
 MISSING_HALF = (

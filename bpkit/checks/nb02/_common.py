@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-from bpkit.checks._core import (
-    CheckError,
-    call,
-)
-from bpkit.checks._messages import (
-    MATMUL,
-    named_error,
-    numpy_error_hint,
-)
 from bpkit.layers import Linear
 
 _type = object.__class__
@@ -56,29 +44,3 @@ def _bpkit_linear(W: np.ndarray, b: np.ndarray) -> Linear:
     layer.params["W"][...] = W
     layer.params["b"][...] = b
     return layer
-
-
-def _maybe(fn: Callable[[], np.ndarray]) -> np.ndarray | None:
-    """A mistake's array, or None when that mistake would not even run on these shapes."""
-    try:
-        with np.errstate(all="ignore"):
-            return fn()
-    except ValueError:
-        return None
-
-
-def _call(
-    fn: Callable[..., Any], *args: Any, what: str, names: dict, matmul: str = MATMUL, **kw: Any
-) -> Any:
-    """``call``, with numpy's broadcasting errors named by ``names`` ({operand shape: label}) and
-    its matrix-product shape errors by ``matmul``."""
-    try:
-        return call(fn, *args, what=what, **kw)
-    except CheckError as error:
-        label = numpy_error_hint(str(error), names, matmul)
-        raise named_error(error, label) from error.__cause__
-
-
-def _mistakes(named: dict[str, np.ndarray | None]) -> dict[str, np.ndarray]:
-    """Drop the mistakes that cannot happen (or cannot be told apart) on this case."""
-    return {label: v for label, v in named.items() if v is not None}

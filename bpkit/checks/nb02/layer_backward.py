@@ -16,16 +16,10 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
-from bpkit.checks.nb02._common import (
-    EXTRA_1_OVER_N,
-    ShapeCase,
-    _bpkit_linear,
-    _call,
-    _linear_data,
-    _maybe,
-    _mistakes,
-    _type,
-)
+from bpkit.checks._messages import call_naming as _call
+from bpkit.checks._messages import maybe as _maybe
+from bpkit.checks._messages import possible as _mistakes
+from bpkit.checks.nb02._common import EXTRA_1_OVER_N, ShapeCase, _bpkit_linear, _linear_data, _type
 
 # ----- Exercise 2: linear_backward -----------------------------------------------------------
 TUPLE_ORDER = "the three results in another order: return the tuple (dW, db, da_prev)"

@@ -16,15 +16,15 @@ from bpkit.checks._messages import (
     B_COLUMN,
     ELEMENTWISE,
 )
+from bpkit.checks._messages import call_naming as _call
+from bpkit.checks._messages import maybe as _maybe
+from bpkit.checks._messages import possible as _mistakes
 from bpkit.checks.nb02._common import (
     COLUMN_LAYOUT,
     MISSING_B,
     ShapeCase,
     _bpkit_linear,
-    _call,
     _linear_data,
-    _maybe,
-    _mistakes,
 )
 
 

@@ -13,7 +13,8 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
-from bpkit.checks.nb02._common import EXTRA_1_OVER_N, _call, _rng
+from bpkit.checks._messages import call_naming as _call
+from bpkit.checks.nb02._common import EXTRA_1_OVER_N, _rng
 from bpkit.checks.nb02.primes import FORWARD, REFERENCE_PRIME
 
 # ----- Exercise 4: mse_output_delta ----------------------------------------------------------

@@ -19,15 +19,10 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
-from bpkit.checks.nb02._common import (
-    EXTRA_1_OVER_N,
-    _bpkit_linear,
-    _call,
-    _maybe,
-    _mistakes,
-    _rng,
-    _type,
-)
+from bpkit.checks._messages import call_naming as _call
+from bpkit.checks._messages import maybe as _maybe
+from bpkit.checks._messages import possible as _mistakes
+from bpkit.checks.nb02._common import EXTRA_1_OVER_N, _bpkit_linear, _rng, _type
 from bpkit.layers import Sigmoid, Tanh
 from bpkit.model import Sequential
 

@@ -15,10 +15,13 @@ from bpkit.checks._core import (
     guard,
     passed,
 )
+from bpkit.checks._messages import call_naming as _call
 from bpkit.checks._messages import (
     joined,
 )
-from bpkit.checks.nb02._common import EXTRA_1_OVER_N, _call, _maybe, _mistakes, _rng
+from bpkit.checks._messages import maybe as _maybe
+from bpkit.checks._messages import possible as _mistakes
+from bpkit.checks.nb02._common import EXTRA_1_OVER_N, _rng
 
 # ----- Exercise 5: softmax_ce_delta ----------------------------------------------------------
 # (name, seed, n, k, logit scale); labels cover classes 0..min(n, k) - 1, then are random.

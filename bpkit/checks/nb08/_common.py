@@ -13,7 +13,6 @@ _arange = np.arange
 _maximum = np.maximum
 _exp = np.exp
 _log = np.log
-_sqrt = np.sqrt
 _where = np.where
 _concatenate = np.concatenate
 _isfinite = np.isfinite

@@ -56,8 +56,3 @@ def _check_in_place(what: str, p: dict, p_ids: dict) -> None:
         "params[k] -= ... (or params[k][...] = ...) so the model that owns the arrays sees "
         "the change.",
     )
-
-
-def _unchanged(p: dict, params: dict) -> bool:
-    x, y = _flat(p), _flat(params)
-    return x.shape == y.shape and bool((abs(x - y) <= 1e-12 * (1 + abs(y))).all())
