@@ -37,6 +37,9 @@ _ClassMethod = _type(classmethod(lambda cls: None))
 _StaticMethod = _type(staticmethod(lambda: None))
 _Property = _type(property())
 _ufunc = _np.ufunc
+from bpkit.checks._exercise import Exercise as _Exercise  # noqa: E402
+from bpkit.checks._exercise import Table as _Table  # noqa: E402
+
 try:
     from numpy._core._multiarray_umath import _ArrayFunctionDispatcher as _Dispatcher
 except ImportError:  # pragma: no cover - older numpy
@@ -294,11 +297,34 @@ def _function_ok(fn: object, name: str, own_file: str) -> bool:
     return wrapped is None or _function_ok(wrapped, name, own_file)
 
 
+def _check_table(mod_name: str, table: object) -> str | None:
+    """A checks package's ``EXERCISES``: still a table of exercises whose checks are bpkit's own.
+
+    The rows are frozen, but ``object.__setattr__`` still writes them; a row whose check was
+    swapped for a wrapper could hand bpkit's reference to the recorder in the student's place.
+    """
+    label = f"{mod_name}.EXERCISES"
+    if _type(table) is not _Table:
+        return _report(label, table)
+    for name, row in list(table._by_name.items()):
+        where = f"{label}[{name!r}]"
+        if _type(row) is not _Exercise or row.name != name:
+            return _report(where, row)
+        check = row.check
+        if _type(check) is not _FunctionType or not _trusted(_code_file(check)):
+            return _report(f"{where}.check", check)
+    return None
+
+
 def _check_module(mod_name: str, module: object) -> str | None:
     file = getattr(module, "__file__", None) or ""
     if not file.endswith(".py") or not file.startswith((_BPKIT_DIR, _GRADER_DIR)):
         return None
     namespace = module.__dict__
+    if "EXERCISES" in namespace or (file.endswith("__init__.py") and ".checks.nb" in mod_name):
+        problem = _check_table(mod_name, namespace.get("EXERCISES"))
+        if problem:
+            return problem
     for name, value in list(namespace.items()):
         if _type(value) is _FunctionType and not _trusted(_code_file(value)):
             return _report(f"{mod_name}.{name}", value)

@@ -16,6 +16,8 @@ Flagged, with the line number:
 - hooks that watch the checks run or make every cell show a value (``sys.setprofile``,
   ``sys.settrace``, ``get_ipython().events.register``, ``displayhook``), importing the checks'
   own modules or ``pickle``, or naming the hidden cases file;
+- reading a checks package's exercise table (``checks.EXERCISES``), or ``object.__setattr__``,
+  which writes even its frozen rows;
 - code that hides what it does or reaches into the interpreter: ``exec``/``eval``/``compile``,
   ``__import__``/``importlib``, ``ctypes``, ``gc.get_referents``, ``sys._getframe``, frame or
   function internals (``f_globals``, ``__code__``), ``unittest.mock`` patching;
@@ -248,6 +250,8 @@ class _Scanner(ast.NodeVisitor):
                 attr = node.args[1] if len(node.args) > 1 else None
                 name = attr.value if isinstance(attr, ast.Constant) else "?"
                 self.flag(node, f"calls {short} on {path or '__builtins__'} ('{name}')")
+        elif short == "__setattr__":
+            self.flag(node, f"calls {func or short}() (writes even frozen objects)")
         elif func in DYNAMIC_CALLS:
             self.flag(node, DYNAMIC_CALLS[func])
         elif short in ("update", "setdefault", "pop", "__setitem__", "__delitem__"):
@@ -272,6 +276,8 @@ class _Scanner(ast.NodeVisitor):
         if node.attr in ("_getframe", "f_globals", "f_builtins", "__globals__", "__code__"):
             if isinstance(node.ctx, ast.Load):
                 self.flag(node, f"reads the interpreter internal '{node.attr}'")
+        if node.attr == "EXERCISES":
+            self.flag(node, "reads the checks' exercise table (their checks and references)")
         if isinstance(node.ctx, ast.Load):
             self.check_reference(node, self.answer)  # autodiff.topological_order(...)
         self.generic_visit(node)

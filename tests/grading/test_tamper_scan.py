@@ -32,6 +32,11 @@ def scan(source: str) -> list[str]:
         ("all = lambda v: True", "assigns the builtin 'all'"),
         ("from numpy import all", "shadows the builtin 'all' with numpy.all"),
         ("checks.backward = lambda f: None", "assigns bpkit.checks.nb02.backward"),
+        ("row = checks.EXERCISES['backward']", "reads the checks' exercise table"),
+        (
+            "object.__setattr__(row, 'check', print)",
+            "calls object.__setattr__() (writes even frozen objects)",
+        ),
         ("import bpkit.checks._core as c\nc.guard = lambda: None", "assigns bpkit.checks._core.gu"),
         ("np = None", "assigns 'np', which the setup cell imported"),
         ("import torch as np", "rebinds 'np', which the setup cell imported, to torch"),

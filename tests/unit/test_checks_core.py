@@ -279,6 +279,27 @@ def test_guard_detects_each_kind_of_replacement(monkeypatch, owner, name, value,
     assert text.endswith("Remove that line; the checks cannot trust results otherwise.")
 
 
+def test_guard_detects_a_swapped_check_in_an_exercise_table(monkeypatch):
+    """A wrapper put into a frozen row could hand bpkit's reference to the recorder."""
+    from bpkit.checks import nb04
+
+    row = nb04.EXERCISES["activation_bytes"]
+    original = row.check
+    object.__setattr__(row, "check", lambda fn, **k: original(nb04.reference_activation_bytes, **k))
+    try:
+        text = message(lambda: row(lambda sizes, n, itemsize: 0))
+    finally:
+        object.__setattr__(row, "check", original)
+    assert text.startswith(
+        "Tampering detected: bpkit.checks.nb04.EXERCISES['activation_bytes'].check has been "
+        "replaced (defined in your notebook)."
+    )
+    monkeypatch.setattr(nb04, "EXERCISES", dict(nb04.EXERCISES))
+    assert "bpkit.checks.nb04.EXERCISES has been replaced (it is now a dict object)" in message(
+        guard
+    )
+
+
 def test_guard_stays_out_of_the_graders_replay(monkeypatch):
     """The grader replays in its own process, which the student never touched."""
     from bpkit.checks import _replay
